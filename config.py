@@ -1,0 +1,110 @@
+"""Configuration classes; every value comes from the environment (Flask docs/config.rst pattern)."""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("ENGAGE_INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name, default):
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'engage.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: SQLite waits this long (ms) for a lock before "database is locked".
+    SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 5000)
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://"))
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Sign-in attempts allowed per client address.
+    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10/minute;100/hour")
+    #: Failed sign-ins in a row that lock an account, and for how long.
+    LOCKOUT_THRESHOLD = _int("LOCKOUT_THRESHOLD", 10)
+    LOCKOUT_MINUTES = _int("LOCKOUT_MINUTES", 15)
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "engage@example.org")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = _int("SESSION_LIFETIME_SECONDS", 12 * 3600)
+    # A resident writing a long story must not lose it to an expired token: the
+    # CSRF token lives as long as the session does (RELIABILITY.md 3.5).
+    WTF_CSRF_TIME_LIMIT = PERMANENT_SESSION_LIFETIME
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+    #: Force HTTPS redirects and HSTS (Talisman). On behind a TLS proxy in production.
+    FORCE_HTTPS = _bool("FORCE_HTTPS", False)
+    #: Number of proxies in front of the app whose X-Forwarded-* headers we trust.
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
+    PAGE_SIZE = _int("PAGE_SIZE", 50)
+
+
+class DevelopmentConfig(Config):
+    """Local development on SQLite; makes and keeps a secret key in instance/."""
+
+    ENV_NAME = "development"
+    DEBUG = False
+
+    @staticmethod
+    def init_secret_key():
+        """Return SECRET_KEY from the environment, or one generated once and kept in instance/."""
+        if os.environ.get("SECRET_KEY"):
+            return os.environ["SECRET_KEY"]
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        key_file = INSTANCE_DIR / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+
+class TestingConfig(Config):
+    """Tests: in-memory SQLite (or TEST_DATABASE_URL), a throwaway key, mail that cannot deliver."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = secrets.token_urlsafe(32)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Port 1 is never an SMTP server, so a test can never send real email.
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 1
+    SESSION_COOKIE_SECURE = False
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without a real SECRET_KEY; secure cookies and HTTPS."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    FORCE_HTTPS = _bool("FORCE_HTTPS", True)
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

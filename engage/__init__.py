@@ -1,0 +1,129 @@
+"""Engage: stakeholder engagement and public consultation for health and care partnerships."""
+
+import os
+
+from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+
+NHSUK_FRONTEND_VERSION = "10.6.1"
+
+
+def create_app(config_name_or_object=None):
+    """Build the app: config, extensions, blueprints, error pages, commands, then checks.
+
+    :param config_name_or_object: ``"development"``, ``"testing"``, ``"production"`` or a
+        config class/object. Defaults to ``ENGAGE_CONFIG`` from the environment, else development.
+    """
+    # NHS.UK CSS asks for /assets/images/...; serving our static folder at /assets fits it.
+    app = Flask(__name__, static_url_path="/assets", instance_relative_config=False)
+    configure(app, config_name_or_object)
+    app.jinja_options = {
+        **app.jinja_options,
+        "undefined": ChainableUndefined,
+        "loader": ChoiceLoader(
+            [
+                FileSystemLoader(os.path.join(app.root_path, "templates")),
+                PackageLoader("nhsuk_frontend_jinja"),
+            ]
+        ),
+    }
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    register_shellcontext(app)
+    return app
+
+
+def configure(app, config_name_or_object):
+    """Load the config and refuse to start with an unsafe one."""
+    from config import CONFIGS
+
+    target = config_name_or_object or os.environ.get("ENGAGE_CONFIG", "development")
+    if isinstance(target, str):
+        if target not in CONFIGS:
+            raise RuntimeError(f"Unknown config {target!r}; choose one of {sorted(CONFIGS)}")
+        target = CONFIGS[target]
+    app.config.from_object(target)
+    if hasattr(target, "init_secret_key") and not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = target.init_secret_key()
+    validate_config(app)
+
+
+def validate_config(app):
+    """Refuse to run production without a real secret key."""
+    key = app.config.get("SECRET_KEY") or ""
+    if app.config.get("ENV_NAME") == "production" and len(key) < 32:
+        raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters in production")
+    if not key:
+        raise RuntimeError("SECRET_KEY is not set")
+
+
+def register_extensions(app):
+    """Bind the extensions and the per-connection database settings."""
+    from engage import security
+    from engage.db import configure_engine
+    from engage.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app)
+    import_all_models()
+
+
+def import_all_models():
+    """Import every model module so metadata (and autogenerate) sees every table."""
+    from engage import audit  # noqa: F401
+    from engage.accounts import models as accounts_models  # noqa: F401
+    from engage.reference import models as reference_models  # noqa: F401
+
+
+def register_blueprints(app):
+    """Import and register every blueprint."""
+    from engage.accounts.views import bp as accounts_bp
+    from engage.admin.views import bp as admin_bp
+    from engage.main.views import bp as main_bp
+
+    for bp in (main_bp, accounts_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app):
+    """Friendly HTML error pages, JSON problem bodies under /api/."""
+    from engage import errors
+
+    errors.init_app(app)
+
+
+def register_template_helpers(app):
+    """Globals and filters shared by every template."""
+    from engage import templating
+
+    templating.init_app(app)
+
+
+def register_commands(app):
+    """Register the ``flask`` CLI groups."""
+    from engage import cli
+
+    cli.init_app(app)
+
+
+def register_shellcontext(app):
+    """Make the database and main models available in ``flask shell``."""
+
+    def shell_context():
+        from engage.accounts.models import User
+        from engage.audit import AuditEntry
+        from engage.extensions import db
+        from engage.reference.models import Place, Topic
+
+        return {"db": db, "User": User, "AuditEntry": AuditEntry, "Place": Place, "Topic": Topic}
+
+    app.shell_context_processor(shell_context)

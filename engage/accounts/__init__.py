@@ -1,0 +1,1 @@
+"""Staff accounts: users, sign-in and sign-out, passwords."""

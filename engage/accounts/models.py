@@ -1,0 +1,54 @@
+"""The User model: a staff member with one role."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engage.dates import now_utc
+from engage.db import TimestampMixin, UTCDateTime
+from engage.extensions import db
+from engage.permissions import Role
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A member of staff: administrator, engagement officer or reviewer."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-cased so sign-in is case-insensitive and unique.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    #: Organisation or team shown beside the name, e.g. "Healthwatch Kent".
+    organisation: Mapped[str] = mapped_column(String(160), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: A deactivated user cannot sign in and is signed out of every session.
+    is_active: Mapped[bool] = mapped_column(default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    #: While in the future, sign-in is refused even with the right password.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Part of the session cookie's user id: bumping it signs the user out everywhere
+    #: (password change, deactivation), since Flask's cookie sessions cannot be revoked.
+    session_epoch: Mapped[int] = mapped_column(default=0)
+
+    def get_id(self):
+        """Return the id Flask-Login keeps in the session: user id plus session epoch."""
+        return f"{self.id}.{self.session_epoch}"
+
+    @property
+    def is_locked(self):
+        """True while a run of failed sign-ins keeps the account locked."""
+        return self.locked_until is not None and self.locked_until > now_utc()
+
+    @property
+    def role_label(self):
+        return self.role.label
+
+    def __repr__(self):
+        return f"<User {self.id} {self.role}>"

@@ -1,0 +1,63 @@
+"""Password hashing (argon2id) and the password policy."""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+#: zxcvbn score (0-4) a password must reach: 3 is "safely unguessable" against online attacks.
+MIN_SCORE = 3
+#: Words anyone attacking an Engage site would try first.
+CONTEXT_WORDS = ["engage", "engagement", "nhs", "kent", "medway", "healthwatch", "consultation"]
+
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-used-to-even-out-timing")
+
+
+def hash_password(password):
+    """Return an argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash, password):
+    """Return True if ``password`` matches ``password_hash``; None hashes never match."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def burn_time(password):
+    """Run one verification against a dummy hash, for unknown accounts."""
+    verify_password(None, password)
+
+
+def needs_rehash(password_hash):
+    """Return True when the hash was made with weaker parameters than today's."""
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def policy_problems(password, *, email="", name=""):
+    """Return a list of plain-English reasons ``password`` is not allowed (empty when it is)."""
+    problems = []
+    if len(password) < MIN_LENGTH:
+        problems.append(f"Password must be at least {MIN_LENGTH} characters")
+        return problems
+    if len(password) > MAX_LENGTH:
+        problems.append(f"Password must be {MAX_LENGTH} characters or fewer")
+        return problems
+    lowered = password.lower()
+    local_part = email.split("@")[0].lower() if email else ""
+    if email and (email.lower() in lowered or (len(local_part) >= 4 and local_part in lowered)):
+        problems.append("Password must not contain your email address")
+        return problems
+    user_inputs = [*CONTEXT_WORDS, *email.lower().replace("@", " ").replace(".", " ").split()]
+    user_inputs += name.lower().split()
+    # zxcvbn slows down sharply on long input; the first 100 characters decide strength.
+    result = zxcvbn(password[:100], user_inputs=user_inputs)
+    if result["score"] < MIN_SCORE:
+        hint = result["feedback"]["warning"] or "It would be easy to guess"
+        problems.append(f"Choose a password that is harder to guess. {hint.rstrip('.')}.")
+    return problems

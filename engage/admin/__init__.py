@@ -1,0 +1,1 @@
+"""Administration: users, places, topics and the audit log (views and forms only)."""

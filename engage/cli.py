@@ -1,0 +1,56 @@
+"""``flask`` command groups: demo content and user administration."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from engage.extensions import db
+
+demo_cli = AppGroup("demo", help="Demo content for trying Engage out.")
+users_cli = AppGroup("users", help="Manage staff accounts.")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Only load when the database has no users yet.")
+def demo_load(if_empty):
+    """Load the Kent and Medway demo content and demo users (idempotent; never in production)."""
+    from engage import demo
+
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("Demo content and demo users are never loaded in production.")
+    if if_empty and not demo.database_is_empty():
+        click.echo("The database already has content, so demo content was not loaded again.")
+    else:
+        added = demo.load_demo()
+        db.session.commit()
+        click.echo("Demo content loaded: " + ", ".join(f"{n} {what} added" for what, n in added.items()))
+    if demo.demo_users_exist():
+        click.echo(f"Demo sign-ins (password: {demo.DEMO_PASSWORD}):")
+        for email, _name, role, _org in demo.DEMO_USERS:
+            click.echo(f"  {role.label:<20} {email}")
+
+
+@users_cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+def create_admin(email, name, password):
+    """Create an administrator account (for the first sign-in on a new installation)."""
+    from engage.accounts import services
+    from engage.accounts.passwords import policy_problems
+    from engage.permissions import Role
+
+    if services.find_user_by_email(email) is not None:
+        raise click.ClickException("A user with this email address already exists.")
+    problems = policy_problems(password, email=email, name=name)
+    if problems:
+        raise click.ClickException(problems[0])
+    services.create_user(actor=None, email=email, name=name, role=Role.admin, password=password)
+    db.session.commit()
+    click.echo(f"Administrator {email} created.")
+
+
+def init_app(app):
+    """Register the command groups."""
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,88 @@
+"""Friendly error pages, and RFC 9457 problem details for everything under /api/."""
+
+import logging
+
+from flask import jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from engage.extensions import db
+
+log = logging.getLogger(__name__)
+
+#: Status codes with a page of their own; any other falls back to errors/error.html.
+PAGES = {403: "errors/403.html", 404: "errors/404.html", 500: "errors/500.html"}
+
+FRIENDLY = {
+    400: ("Sorry, there is a problem with what was sent", "Go back, check what you entered and try again."),
+    401: ("You need to sign in", "Sign in to use this part of Engage."),
+    403: ("You do not have permission to see this page", ""),
+    404: ("Page not found", ""),
+    405: ("Sorry, that action is not allowed here", ""),
+    413: ("The file or form you sent is too large", "Try again with a smaller file."),
+    429: ("Too many attempts", "Wait a few minutes and try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later."),
+    503: (
+        "Sorry, the service is unavailable",
+        "Try again in a few minutes. If you saw a confirmation, what you sent is safe.",
+    ),
+}
+
+
+def wants_json():
+    """Return True for API requests, which get problem-detail JSON instead of pages."""
+    return request.path.startswith("/api/")
+
+
+def problem(status, detail=None):
+    """Return an RFC 9457 problem-details response."""
+    title = FRIENDLY.get(status, ("Error", ""))[0]
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    response = jsonify(body)
+    response.status_code = status
+    response.content_type = "application/problem+json"
+    return response
+
+
+def render_error(status, detail=None):
+    """Render the error page (or problem JSON) for ``status``."""
+    if wants_json():
+        return problem(status, detail)
+    title, advice = FRIENDLY.get(status, ("Sorry, there is a problem", ""))
+    template = PAGES.get(status, "errors/error.html")
+    return render_template(template, status=status, title=title, advice=detail or advice), status
+
+
+def init_app(app):
+    """Register the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400, "This form has expired or was sent from another page. Go back, reload the page and try again."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code is None or error.code < 400:
+            return error
+        detail = error.description if wants_json() and error.code not in (404, 500) else None
+        response = make_response(render_error(error.code, detail))
+        if getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        # The database went away (restart, full disk, lock timeout): say so politely.
+        db.session.rollback()
+        log.warning("database unavailable: %s", type(error.orig).__name__)
+        return render_error(ServiceUnavailable.code)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error):
+        db.session.rollback()
+        return render_error(500)

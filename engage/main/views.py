@@ -1,0 +1,56 @@
+"""Home page, staff dashboard, accessibility and privacy statements, and the health check."""
+
+from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
+from sqlalchemy import text
+
+from engage.extensions import db
+from engage.main import queries
+from engage.permissions import PUBLIC, Permission, requires
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@requires(PUBLIC)
+def index():
+    """Show the public home page: what Engage is and the places the partnership covers."""
+    return render_template("main/index.html", systems=queries.place_tree())
+
+
+@bp.get("/dashboard")
+@requires(Permission.DASHBOARD_VIEW)
+def dashboard():
+    """Show a signed-in member of staff their starting page."""
+    return render_template(
+        "main/dashboard.html",
+        recent=queries.recent_activity_of(current_user),
+        systems=queries.place_tree(),
+        topics=queries.active_topics(),
+    )
+
+
+@bp.get("/accessibility")
+@requires(PUBLIC)
+def accessibility():
+    """Show the accessibility statement the 2018 regulations require."""
+    return render_template("main/accessibility.html")
+
+
+@bp.get("/privacy")
+@requires(PUBLIC)
+def privacy():
+    """Show the privacy notice."""
+    return render_template("main/privacy.html")
+
+
+@bp.get("/healthz")
+@requires(PUBLIC)
+def healthz():
+    """Answer 200 when the database answers, 503 otherwise (for load balancers)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure to reach the database means "not healthy"
+        db.session.rollback()
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok")

@@ -1,0 +1,1 @@
+"""Reference data every part shares: places (system -> place -> neighbourhood) and topics."""

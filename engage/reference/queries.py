@@ -1,0 +1,52 @@
+"""Reads of places and topics."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from engage.extensions import db
+from engage.reference.models import Place, PlaceKind, Topic
+
+
+def place_tree():
+    """Return the systems with their places and neighbourhoods loaded, by name."""
+    return db.session.scalars(
+        select(Place)
+        .where(Place.parent_id.is_(None))
+        .options(selectinload(Place.children).selectinload(Place.children))
+        .order_by(Place.name)
+    ).all()
+
+
+def place_choices(exclude=None):
+    """Return ``(id, "System › Place")`` pairs for a parent select, in tree order."""
+    choices = []
+
+    def walk(nodes, prefix):
+        for node in nodes:
+            if exclude is not None and node.id == exclude.id:
+                continue
+            label = f"{prefix}{node.name}"
+            if node.kind != PlaceKind.neighbourhood:
+                choices.append((node.id, label, node.kind))
+            walk(node.children, f"{label} › ")
+
+    walk(place_tree(), "")
+    return choices
+
+
+def active_topics():
+    """Return the topics still offered for new records, by name."""
+    return db.session.scalars(select(Topic).where(Topic.is_archived.is_(False)).order_by(Topic.name)).all()
+
+
+def all_topics():
+    """Return every topic, archived last."""
+    return db.session.scalars(select(Topic).order_by(Topic.is_archived, Topic.name)).all()
+
+
+def topic_name_taken(name, exclude_id=None):
+    """Return True if another topic has this name, ignoring case."""
+    query = select(func.count()).select_from(Topic).where(func.lower(Topic.name) == name.strip().lower())
+    if exclude_id is not None:
+        query = query.where(Topic.id != exclude_id)
+    return db.session.scalar(query) > 0

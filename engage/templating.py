@@ -1,0 +1,52 @@
+"""Template globals and filters: permission checks, navigation by role, London dates."""
+
+from flask import request, url_for
+from flask_login import current_user
+
+from engage import NHSUK_FRONTEND_VERSION
+from engage.dates import format_london
+from engage.forms import ConfirmForm
+from engage.permissions import PUBLIC, Permission, can
+
+#: The header navigation: (label, endpoint, permission, endpoint prefix of its section).
+#: Each user sees only the items they may open.
+NAVIGATION = [
+    ("Dashboard", "main.dashboard", Permission.DASHBOARD_VIEW, "main.dashboard"),
+    ("Users", "admin.users", Permission.ADMIN_USERS, "admin.user"),
+    ("Places", "admin.places", Permission.ADMIN_REFERENCE, "admin.place"),
+    ("Topics", "admin.topics", Permission.ADMIN_REFERENCE, "admin.topic"),
+    ("Audit log", "admin.audit", Permission.ADMIN_AUDIT, "admin.audit"),
+]
+
+
+def navigation_items():
+    """Return the header navigation items the current user may open, marking the current one."""
+    endpoint_now = request.endpoint or ""
+    return [
+        {
+            "text": label,
+            "href": url_for(endpoint),
+            "current": endpoint_now == endpoint,
+            "active": endpoint_now.startswith(prefix),
+        }
+        for label, endpoint, permission, prefix in NAVIGATION
+        if permission == PUBLIC or can(current_user, permission)
+    ]
+
+
+def init_app(app):
+    """Register the globals and filters."""
+
+    @app.context_processor
+    def inject():
+        return {
+            "can": can,
+            "Permission": Permission,
+            "current_user": current_user,
+            "navigation_items": navigation_items,
+            "nhsuk_version": NHSUK_FRONTEND_VERSION,
+            "sign_out_form": ConfirmForm,
+        }
+
+    app.add_template_filter(format_london, "london")
+    app.add_template_filter(lambda v: format_london(v, "%-d %B %Y"), "london_date")

@@ -1,0 +1,149 @@
+"""Fixtures: a new app and schema per test, clients, role users, and a CSRF-aware form poster."""
+
+import os
+import re
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from config import TestingConfig
+from engage import create_app
+from engage.extensions import db as _db
+from engage.permissions import Role
+from tests import factories
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="set TEST_DATABASE_URL to a PostgreSQL database to run")
+    for item in items:
+        if "pg" in item.keywords and not TEST_DATABASE_URL:
+            item.add_marker(skip_pg)
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as on a real server.
+
+    What the test wrote is committed first (so the request sees it on any database), and the
+    test's own session is expired afterwards (so the test then reads what the request stored).
+    Without this, requests would share the test's ``g`` and session, hiding real bugs.
+    """
+
+    def open(self, *args, **kwargs):
+        outer = has_app_context()
+        if outer:
+            _db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if outer:
+            _db.session.expire_all()
+        return response
+
+
+def reset_schema(engine):
+    """Drop everything in the test database, including tables a migration test left behind."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    else:
+        _db.metadata.drop_all(engine)
+
+
+@pytest.fixture
+def make_app():
+    """Return a function building a fresh app with config overrides, schema created."""
+    apps = []
+
+    def build(**overrides):
+        config = type("Config", (TestingConfig,), overrides)
+        app = create_app(config)
+        app.test_client_class = IsolatedClient
+        with app.app_context():
+            reset_schema(_db.engine)
+            _db.create_all()
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            _db.session.remove()
+            if _db.engine.dialect.name == "postgresql":
+                reset_schema(_db.engine)
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def admin(app):
+    return factories.UserFactory(role=Role.admin, email="admin@example.org")
+
+
+@pytest.fixture
+def officer(app):
+    return factories.UserFactory(role=Role.officer, email="officer@example.org")
+
+
+@pytest.fixture
+def reviewer(app):
+    return factories.UserFactory(role=Role.reviewer, email="reviewer@example.org")
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign ``user`` in on ``client`` by setting the session as Flask-Login does."""
+
+    def login(user, on=None):
+        target = on or client
+        _db.session.commit()
+        with target.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return target
+
+    return login
+
+
+def csrf_token_from(response):
+    """Return the CSRF token in a rendered form page."""
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def post_form(client):
+    """POST ``data`` to ``url`` with a real CSRF token taken from the page at ``form_url``."""
+
+    def post(url, data=None, form_url=None, on=None, **kwargs):
+        target = on or client
+        token = csrf_token_from(target.get(form_url or url))
+        return target.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+    return post

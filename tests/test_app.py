@@ -1,0 +1,79 @@
+import pytest
+
+from config import DevelopmentConfig, ProductionConfig, TestingConfig
+from engage import create_app
+
+
+def test_testing_config_is_used(app):
+    assert app.config["TESTING"]
+    assert app.config["MAIL_PORT"] == 1
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch):
+    config = type("Prod", (ProductionConfig,), {"SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(config)
+
+
+def test_production_refuses_a_short_secret_key():
+    config = type("Prod", (ProductionConfig,), {"SECRET_KEY": "changeme", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with pytest.raises(RuntimeError, match="at least 32"):
+        create_app(config)
+
+
+def test_production_sets_secure_cookies():
+    config = type("Prod", (ProductionConfig,), {"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(config)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_development_makes_and_keeps_a_secret_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setattr("config.INSTANCE_DIR", tmp_path)
+    config = type("Dev", (DevelopmentConfig,), {"SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    first = create_app(config).config["SECRET_KEY"]
+    second = create_app(config).config["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_unknown_config_name_is_refused():
+    with pytest.raises(RuntimeError, match="Unknown config"):
+        create_app("staging")
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(make_app, tmp_path):
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'engage.db'}")
+    from sqlalchemy import text
+
+    from engage.extensions import db
+
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_healthz_is_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(tmp_path):
+    missing = tmp_path / "no-such-dir" / "engage.db"
+    broken = create_app(type("Broken", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"}))
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable"}
+
+
+def test_pages_say_sorry_with_503_when_the_database_is_down(tmp_path):
+    missing = tmp_path / "no-such-dir" / "engage.db"
+    broken = create_app(type("Broken", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"}))
+    response = broken.test_client().get("/")
+    assert response.status_code == 503
+    assert "Sorry, the service is unavailable" in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)

@@ -1,0 +1,116 @@
+"""Every route in the URL map x every role -> the expected answer. Unclassified routes fail."""
+
+import pytest
+
+from engage.permissions import PUBLIC, Permission
+from tests import factories
+
+ROLES = ("anonymous", "reviewer", "officer", "admin")
+
+#: Who may use a route, by audience. NOTE: keep in step with engage.permissions.GRANTS.
+AUDIENCES = {
+    "public": {"anonymous": "ok", "reviewer": "ok", "officer": "ok", "admin": "ok"},
+    "staff": {"anonymous": "login", "reviewer": "ok", "officer": "ok", "admin": "ok"},
+    "admin": {"anonymous": "login", "reviewer": 403, "officer": 403, "admin": "ok"},
+}
+
+#: endpoint -> (declared permission, audience). A new route must be added here.
+MATRIX = {
+    "static": (None, "public"),
+    "main.index": (PUBLIC, "public"),
+    "main.accessibility": (PUBLIC, "public"),
+    "main.privacy": (PUBLIC, "public"),
+    "main.healthz": (PUBLIC, "public"),
+    "main.dashboard": (Permission.DASHBOARD_VIEW, "staff"),
+    "accounts.sign_in": (PUBLIC, "public"),
+    "accounts.sign_out": (Permission.ACCOUNT_MANAGE, "staff"),
+    "accounts.account": (Permission.ACCOUNT_MANAGE, "staff"),
+    "accounts.change_password": (Permission.ACCOUNT_MANAGE, "staff"),
+    "admin.users": (Permission.ADMIN_USERS, "admin"),
+    "admin.user_new": (Permission.ADMIN_USERS, "admin"),
+    "admin.user_edit": (Permission.ADMIN_USERS, "admin"),
+    "admin.user_deactivate": (Permission.ADMIN_USERS, "admin"),
+    "admin.user_reactivate": (Permission.ADMIN_USERS, "admin"),
+    "admin.user_unlock": (Permission.ADMIN_USERS, "admin"),
+    "admin.places": (Permission.ADMIN_REFERENCE, "admin"),
+    "admin.place_new": (Permission.ADMIN_REFERENCE, "admin"),
+    "admin.place_edit": (Permission.ADMIN_REFERENCE, "admin"),
+    "admin.place_delete": (Permission.ADMIN_REFERENCE, "admin"),
+    "admin.topics": (Permission.ADMIN_REFERENCE, "admin"),
+    "admin.topic_new": (Permission.ADMIN_REFERENCE, "admin"),
+    "admin.topic_edit": (Permission.ADMIN_REFERENCE, "admin"),
+    "admin.audit": (Permission.ADMIN_AUDIT, "admin"),
+}
+
+
+def sample_url_values(rule, objects):
+    values = {}
+    for arg in rule.arguments:
+        if arg == "filename":
+            values[arg] = "css/engage.css"
+        elif arg.endswith("_id"):
+            values[arg] = objects[arg]
+        else:
+            raise AssertionError(f"no sample value for <{arg}> in {rule.rule}")
+    return values
+
+
+def outcome(response):
+    if response.status_code in (302, 303) and "/account/sign-in" in response.headers.get("Location", ""):
+        return "login"
+    if response.status_code in (403, 404):
+        return response.status_code
+    assert response.status_code < 500, response.status_code
+    return "ok"
+
+
+@pytest.fixture
+def matrix_app(make_app):
+    # CSRF is proven separately (test_security.py); here every POST must reach the permission check.
+    app = make_app(WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        yield app
+
+
+def test_every_route_is_classified_and_declares_its_permission(matrix_app):
+    endpoints = {rule.endpoint for rule in matrix_app.url_map.iter_rules()}
+    unclassified = endpoints - MATRIX.keys()
+    assert not unclassified, f"classify these routes in MATRIX: {sorted(unclassified)}"
+    assert not MATRIX.keys() - endpoints, "MATRIX names routes that no longer exist"
+    for endpoint in endpoints - {"static"}:
+        view = matrix_app.view_functions[endpoint]
+        assert hasattr(view, "permission"), f"{endpoint} has no @requires(...)"
+        assert view.permission == MATRIX[endpoint][0], endpoint
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
+    from engage.extensions import db
+    from engage.permissions import Role
+
+    users = {r: factories.UserFactory(role=Role(r)) for r in ("reviewer", "officer", "admin")}
+    objects = {
+        "user_id": factories.UserFactory(role=Role.reviewer).id,
+        "place_id": factories.PlaceFactory().id,
+        "topic_id": factories.TopicFactory().id,
+    }
+    db.session.commit()
+    checks = mismatches = 0
+    problems = []
+    for rule in matrix_app.url_map.iter_rules():
+        with matrix_app.test_request_context():
+            url = matrix_app.url_for(rule.endpoint, **sample_url_values(rule, objects))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            client = matrix_app.test_client()
+            if role != "anonymous":
+                with client.session_transaction() as session:
+                    session["_user_id"] = users[role].get_id()
+            response = client.open(url, method=method)
+            response.close()  # static files are streamed from an open file
+            expected = AUDIENCES[MATRIX[rule.endpoint][1]][role]
+            checks += 1
+            if outcome(response) != expected:
+                mismatches += 1
+                problems.append(f"{method} {url} as {role}: expected {expected}, got {response.status_code}")
+    print(f"security: role={role} routes={len(MATRIX)} checks={checks} matrix_mismatch={mismatches} unclassified=0")
+    assert not problems, "\n".join(problems)
