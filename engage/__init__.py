@@ -82,6 +82,7 @@ def import_all_models():
     from engage import audit  # noqa: F401
     from engage.accounts import models as accounts_models  # noqa: F401
     from engage.reference import models as reference_models  # noqa: F401
+    from engage.stakeholders import models as stakeholder_models  # noqa: F401
 
 
 def register_blueprints(app):
@@ -89,8 +90,9 @@ def register_blueprints(app):
     from engage.accounts.views import bp as accounts_bp
     from engage.admin.views import bp as admin_bp
     from engage.main.views import bp as main_bp
+    from engage.stakeholders.views import bp as stakeholders_bp
 
-    for bp in (main_bp, accounts_bp, admin_bp):
+    for bp in (main_bp, accounts_bp, admin_bp, stakeholders_bp):
         app.register_blueprint(bp)
 
 

@@ -11,6 +11,17 @@ from engage.accounts.models import User
 from engage.extensions import db
 from engage.permissions import Role
 from engage.reference.models import Place, PlaceKind, Topic
+from engage.stakeholders import services as stakeholder_services
+from engage.stakeholders.models import (
+    Channel,
+    ConsentAction,
+    LawfulBasis,
+    Organisation,
+    OrganisationKind,
+    Person,
+    ProgrammeGroup,
+    SeldomHeardGroup,
+)
 
 DEMO_PASSWORD = "engage-demo-password"
 
@@ -78,6 +89,358 @@ TOPICS = [
 ]
 
 
+SELDOM_HEARD_GROUPS = [
+    "Carers",
+    "Young people",
+    "Older people living alone",
+    "Ethnic minority communities",
+    "Gypsy, Roma and Traveller communities",
+    "People experiencing homelessness",
+    "People with learning disabilities",
+    "LGBTQ+ people",
+    "Armed forces veterans",
+    "People with sensory impairment",
+]
+
+K = OrganisationKind
+# (name, kind, parent, places, topics, seldom-heard groups, influence, interest, website)
+ORGANISATIONS = [
+    (
+        "NHS Kent and Medway Integrated Care Board",
+        K.icb,
+        None,
+        ["Kent and Medway"],
+        ["Urgent care", "Primary care", "Health inequalities"],
+        [],
+        5,
+        5,
+        "https://www.kentandmedway.icb.nhs.uk",
+    ),
+    (
+        "Kent County Council",
+        K.council,
+        None,
+        ["West Kent", "East Kent", "Dartford, Gravesham and Swanley"],
+        ["Frailty", "Dementia", "Falls"],
+        ["Carers", "Older people living alone"],
+        5,
+        4,
+        "https://www.kent.gov.uk",
+    ),
+    (
+        "Medway Council",
+        K.council,
+        None,
+        ["Medway and Swale"],
+        ["Health inequalities"],
+        [],
+        4,
+        3,
+        "https://www.medway.gov.uk",
+    ),
+    (
+        "Kent Community Health NHS Foundation Trust",
+        K.nhs_trust,
+        None,
+        ["West Kent", "East Kent"],
+        ["Frailty", "Falls", "Diabetes", "Discharge from hospital"],
+        [],
+        4,
+        4,
+        "https://www.kentcht.nhs.uk",
+    ),
+    (
+        "Kent and Medway NHS and Social Care Partnership Trust",
+        K.nhs_trust,
+        None,
+        ["Kent and Medway"],
+        ["Mental health", "Dementia"],
+        [],
+        4,
+        4,
+        "https://www.kmpt.nhs.uk",
+    ),
+    (
+        "Maidstone and Tunbridge Wells NHS Trust",
+        K.nhs_trust,
+        None,
+        ["West Kent"],
+        ["Urgent care", "Discharge from hospital", "Musculoskeletal (MSK)", "Cancer"],
+        [],
+        5,
+        4,
+        "https://www.mtw.nhs.uk",
+    ),
+    (
+        "Maidstone Borough Council",
+        K.council,
+        None,
+        ["Maidstone Central"],
+        ["Health inequalities"],
+        ["People experiencing homelessness"],
+        3,
+        3,
+        "https://maidstone.gov.uk",
+    ),
+    ("Sevenoaks District Council", K.council, None, ["Sevenoaks"], [], [], 3, 2, "https://www.sevenoaks.gov.uk"),
+    ("Tonbridge and Malling Borough Council", K.council, None, ["Tonbridge"], [], [], 3, 2, "https://www.tmbc.gov.uk"),
+    ("Tunbridge Wells Borough Council", K.council, None, ["West Kent"], [], [], 3, 2, "https://tunbridgewells.gov.uk"),
+    ("West Kent Primary Care", K.other, None, ["West Kent"], ["Primary care", "Video consultations"], [], 3, 4, ""),
+    (
+        "Healthwatch Kent",
+        K.healthwatch,
+        None,
+        ["West Kent", "East Kent", "Dartford, Gravesham and Swanley"],
+        ["Urgent care", "Mental health", "Primary care"],
+        ["Carers", "Young people"],
+        3,
+        5,
+        "https://www.healthwatchkent.co.uk",
+    ),
+    (
+        "Healthwatch Medway",
+        K.healthwatch,
+        None,
+        ["Medway and Swale"],
+        ["Primary care"],
+        [],
+        3,
+        5,
+        "https://www.healthwatchmedway.co.uk",
+    ),
+    (
+        "South East Coast Ambulance Service",
+        K.emergency_service,
+        None,
+        ["Kent and Medway"],
+        ["Urgent care"],
+        [],
+        3,
+        3,
+        "https://www.secamb.nhs.uk",
+    ),
+    (
+        "Hospice in the Weald",
+        K.hospice,
+        None,
+        ["West Kent"],
+        ["Cancer"],
+        ["Carers"],
+        2,
+        4,
+        "https://www.hospiceintheweald.org.uk",
+    ),
+    (
+        "Involve Kent",
+        K.voluntary_community,
+        None,
+        ["West Kent"],
+        ["Frailty", "Dementia"],
+        ["Carers", "Older people living alone"],
+        2,
+        5,
+        "https://www.involvekent.org.uk",
+    ),
+    ("West Kent Mind", K.voluntary_community, None, ["West Kent"], ["Mental health"], ["Young people"], 2, 5, ""),
+    (
+        "Sevenoaks Primary Care Network",
+        K.pcn,
+        "West Kent Primary Care",
+        ["Sevenoaks"],
+        ["Primary care", "Frailty"],
+        [],
+        2,
+        4,
+        "",
+    ),
+    (
+        "Riverside Surgery",
+        K.gp_practice,
+        "Sevenoaks Primary Care Network",
+        ["Sevenoaks"],
+        ["Primary care"],
+        [],
+        1,
+        4,
+        "",
+    ),
+    (
+        "Riverside Surgery Patient Participation Group",
+        K.ppg,
+        "Riverside Surgery",
+        ["Sevenoaks"],
+        ["Primary care", "Video consultations"],
+        ["Older people living alone"],
+        1,
+        5,
+        "",
+    ),
+    (
+        "Kent Gypsy, Roma and Traveller Forum",
+        K.voluntary_community,
+        None,
+        ["Kent and Medway"],
+        ["Health inequalities"],
+        ["Gypsy, Roma and Traveller communities"],
+        1,
+        4,
+        "",
+    ),
+]
+
+# (name, job title, email, organisation, role, needs, channel, consent)
+PEOPLE = [
+    (
+        "Dr Amara Okafor",
+        "Director of Strategy",
+        "amara.okafor@example.org",
+        "NHS Kent and Medway Integrated Care Board",
+        "Board member",
+        [],
+        Channel.email,
+        "given",
+    ),
+    (
+        "Jon Whitaker",
+        "Head of Engagement",
+        "jon.whitaker@example.org",
+        "NHS Kent and Medway Integrated Care Board",
+        "Engagement lead",
+        [],
+        Channel.email,
+        "given",
+    ),
+    (
+        "Cllr Helen Marsh",
+        "Cabinet Member for Adult Social Care",
+        "helen.marsh@example.org",
+        "Kent County Council",
+        "Elected member",
+        [],
+        Channel.email,
+        "given",
+    ),
+    (
+        "Priya Shah",
+        "Community Services Manager",
+        "priya.shah@example.org",
+        "Kent Community Health NHS Foundation Trust",
+        "Frailty lead",
+        [],
+        Channel.phone,
+        "given",
+    ),
+    (
+        "Tom Ellery",
+        "Service User Involvement Lead",
+        "tom.ellery@example.org",
+        "Kent and Medway NHS and Social Care Partnership Trust",
+        "Involvement lead",
+        ["easy_read"],
+        Channel.email,
+        "given",
+    ),
+    (
+        "Dr Sarah Nwosu",
+        "Clinical Director, Urgent Care",
+        "sarah.nwosu@example.org",
+        "Maidstone and Tunbridge Wells NHS Trust",
+        "Clinical lead",
+        [],
+        Channel.email,
+        "given",
+    ),
+    (
+        "Grace Holloway",
+        "Chief Executive",
+        "grace.holloway@example.org",
+        "Healthwatch Kent",
+        "Chief executive",
+        [],
+        Channel.email,
+        "given",
+    ),
+    (
+        "Marcus Reid",
+        "Engagement Officer",
+        "marcus.reid@example.org",
+        "Healthwatch Kent",
+        "Engagement officer",
+        ["bsl"],
+        Channel.text,
+        "given",
+    ),
+    (
+        "Eileen Baxter",
+        "Chair",
+        "eileen.baxter@example.org",
+        "Riverside Surgery Patient Participation Group",
+        "Chair",
+        ["large_print"],
+        Channel.post,
+        "given",
+    ),
+    (
+        "Daniel Cho",
+        "Volunteer Coordinator",
+        "daniel.cho@example.org",
+        "Involve Kent",
+        "Carers' voice",
+        [],
+        Channel.email,
+        "withdrawn",
+    ),
+    (
+        "Fatima Begum",
+        "Youth Worker",
+        "fatima.begum@example.org",
+        "West Kent Mind",
+        "Young people's lead",
+        [],
+        Channel.phone,
+        "given",
+    ),
+    (
+        "Bill Lee",
+        "Community Liaison",
+        "bill.lee@example.org",
+        "Kent Gypsy, Roma and Traveller Forum",
+        "Liaison",
+        ["interpreter"],
+        Channel.in_person,
+        None,
+    ),
+]
+
+# (group, place, purpose, [(person name, resident representative)])
+GROUPS = [
+    (
+        "West Kent HCP Board",
+        "West Kent",
+        "Leads the West Kent Health and Care Partnership.",
+        [("Dr Amara Okafor", False), ("Cllr Helen Marsh", False), ("Eileen Baxter", True)],
+    ),
+    (
+        "Stakeholder Engagement Advisory Group",
+        "West Kent",
+        "Advises the HCP Board on engagement; keeps the shared repository of engagement and local experience.",
+        [("Jon Whitaker", False), ("Grace Holloway", False), ("Tom Ellery", False), ("Eileen Baxter", True)],
+    ),
+    (
+        "Frailty programme group",
+        "West Kent",
+        "Redesigning support for older people living with frailty.",
+        [("Priya Shah", False)],
+    ),
+    (
+        "Urgent Care Delivery Board",
+        "East Kent",
+        "Oversees urgent treatment centres and emergency care.",
+        [("Dr Sarah Nwosu", False)],
+    ),
+]
+
+
 def _get_or_add(model, lookup, **values):
     obj = db.session.scalar(select(model).filter_by(**lookup))
     if obj is not None:
@@ -90,7 +453,7 @@ def _get_or_add(model, lookup, **values):
 
 def load_demo():
     """Add the demo places, topics and users that are missing; return counts of what was added."""
-    added = {"places": 0, "topics": 0, "users": 0}
+    added = {"places": 0, "topics": 0}
     by_name = {}
     for name, kind, parent, population, code, description in PLACES:
         place, created = _get_or_add(
@@ -106,6 +469,8 @@ def load_demo():
         added["places"] += created
     for name, description in TOPICS:
         added["topics"] += _get_or_add(Topic, {"name": name}, description=description)[1]
+    added.update(_load_stakeholders(by_name))
+    added["users"] = 0
     for email, name, role, organisation in DEMO_USERS:
         if account_services.find_user_by_email(email) is None:
             account_services.create_user(
@@ -113,6 +478,86 @@ def load_demo():
             )
             added["users"] += 1
     db.session.flush()
+    return added
+
+
+def _load_stakeholders(places):
+    """Add the seed organisations, fictional people, consent, seldom-heard and programme groups."""
+    from datetime import date
+
+    added = {"organisations": 0, "people": 0, "programme groups": 0}
+    groups = {}
+    for name in SELDOM_HEARD_GROUPS:
+        groups[name] = _get_or_add(SeldomHeardGroup, {"name": name})[0]
+    topics = {t.name: t for t in db.session.scalars(select(Topic))}
+    organisations = {}
+    for name, kind, parent, place_names, topic_names, group_names, influence, interest, website in ORGANISATIONS:
+        existing = db.session.scalar(select(Organisation).where(Organisation.name == name))
+        if existing is None:
+            existing = stakeholder_services.create_organisation(
+                actor=None,
+                name=name,
+                kind=kind,
+                website=website,
+                parent_id=organisations[parent].id if parent else None,
+                places=[places[p] for p in place_names],
+                topics=[topics[t] for t in topic_names],
+                groups=[groups[g] for g in group_names],
+                influence=influence,
+                interest=interest,
+            )
+            added["organisations"] += 1
+        organisations[name] = existing
+    people = {}
+    for name, title, email, organisation, role, needs, channel, consent in PEOPLE:
+        person = db.session.scalar(select(Person).where(Person.email == email))
+        if person is None:
+            org = organisations[organisation]
+            person = stakeholder_services.create_person(
+                actor=None,
+                name=name,
+                job_title=title,
+                email=email,
+                preferred_channel=channel,
+                communication_needs=needs,
+                interpreter_language="Romani" if "interpreter" in needs else "",
+                places=list(org.places),
+                topics=list(org.topics),
+                groups=list(org.groups),
+                influence=org.influence,
+                interest=org.interest,
+            )
+            stakeholder_services.add_membership(person, org, actor=None, role=role)
+            if consent:
+                stakeholder_services.record_consent(
+                    person,
+                    actor=None,
+                    action=ConsentAction.given,
+                    effective_on=date(2025, 3, 14),
+                    lawful_basis=LawfulBasis.public_task,
+                    source="Stakeholder mapping survey, March 2025",
+                )
+            if consent == "withdrawn":
+                stakeholder_services.record_consent(
+                    person,
+                    actor=None,
+                    action=ConsentAction.withdrawn,
+                    effective_on=date(2026, 6, 2),
+                    source="Asked by email to be taken off our lists",
+                )
+            added["people"] += 1
+        people[name] = person
+    for name, place, purpose, members in GROUPS:
+        group = db.session.scalar(select(ProgrammeGroup).where(ProgrammeGroup.name == name))
+        if group is None:
+            group = stakeholder_services.create_programme_group(
+                actor=None, name=name, purpose=purpose, place_id=places[place].id
+            )
+            for person_name, representative in members:
+                stakeholder_services.add_group_member(
+                    group, people[person_name], actor=None, is_resident_representative=representative
+                )
+            added["programme groups"] += 1
     return added
 
 

@@ -34,3 +34,32 @@ class EngageForm(FlaskForm):
 
 class ConfirmForm(EngageForm):
     """A form with no fields, so actions such as sign-out or delete still carry a CSRF token."""
+
+
+def field_kind(field):
+    """Name the NHS.UK component that draws ``field`` (used by macros/forms.html).
+
+    Checked with isinstance, so subclasses (a ScoreField is a RadioField) draw like their parents.
+    """
+    from wtforms import fields as f
+
+    kinds = [
+        (f.RadioField, "radios"),
+        (f.SelectMultipleField, "checkboxes"),
+        (f.SelectField, "select"),
+        (f.BooleanField, "checkbox"),
+        (f.TextAreaField, "textarea"),
+        (f.PasswordField, "password"),
+        (f.HiddenField, "hidden"),
+        (f.DateField, "date"),
+        (f.IntegerField, "number"),
+        (f.DecimalField, "number"),
+        (f.EmailField, "email"),
+        (f.URLField, "url"),
+        (f.SearchField, "search"),
+        (f.TelField, "tel"),
+    ]
+    for cls, kind in kinds:
+        if isinstance(field, cls):
+            return kind
+    return "text"

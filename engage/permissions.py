@@ -39,20 +39,23 @@ class Permission(StrEnum):
     ADMIN_REFERENCE = "admin:reference"
     ADMIN_USERS = "admin:users"
     DASHBOARD_VIEW = "dashboard:view"
-    REFERENCE_READ = "reference:read"
+    STAKEHOLDERS_EXPORT = "stakeholders:export"
+    STAKEHOLDERS_MANAGE = "stakeholders:manage"
+    STAKEHOLDERS_READ = "stakeholders:read"
 
 
 #: Marks a route anyone may open, signed in or not. Declared explicitly, never assumed.
 PUBLIC = "public"
 
-_STAFF = {Permission.ACCOUNT_MANAGE, Permission.DASHBOARD_VIEW, Permission.REFERENCE_READ}
+_STAFF = {Permission.ACCOUNT_MANAGE, Permission.DASHBOARD_VIEW, Permission.STAKEHOLDERS_READ}
+_OFFICER = _STAFF | {Permission.STAKEHOLDERS_EXPORT, Permission.STAKEHOLDERS_MANAGE}
 
 #: Role -> permissions. NOTE: keep tests/test_route_matrix.py's expectations in step.
 GRANTS = {
     ANONYMOUS: frozenset(),
     Role.reviewer: frozenset(_STAFF),
-    Role.officer: frozenset(_STAFF),
-    Role.admin: frozenset(_STAFF | {Permission.ADMIN_AUDIT, Permission.ADMIN_REFERENCE, Permission.ADMIN_USERS}),
+    Role.officer: frozenset(_OFFICER),
+    Role.admin: frozenset(_OFFICER | {Permission.ADMIN_AUDIT, Permission.ADMIN_REFERENCE, Permission.ADMIN_USERS}),
 }
 
 #: Permission -> object-level predicate ``rule(user, obj) -> bool``, registered by <domain>/rules.py.

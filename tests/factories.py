@@ -7,6 +7,15 @@ from engage.accounts.models import User
 from engage.extensions import db
 from engage.permissions import Role
 from engage.reference.models import Place, PlaceKind, Topic
+from engage.stakeholders.models import (
+    GroupMember,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Person,
+    ProgrammeGroup,
+    SeldomHeardGroup,
+)
 
 #: Every factory user has this password; the hash is made once, argon2 being slow on purpose.
 PASSWORD = "correct-horse-battery-staple-42"
@@ -49,3 +58,59 @@ class TopicFactory(BaseFactory):
 
     name = factory.Sequence(lambda n: f"Topic {n} {HOSTILE}")
     description = HOSTILE
+
+
+class SeldomHeardGroupFactory(BaseFactory):
+    class Meta:
+        model = SeldomHeardGroup
+
+    name = factory.Sequence(lambda n: f"Group {n} {HOSTILE}")
+
+
+class OrganisationFactory(BaseFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n} {HOSTILE}")
+    kind = OrganisationKind.voluntary_community
+    notes = HOSTILE
+    influence = 4
+    interest = 4
+
+
+class PersonFactory(BaseFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Person {n} {HOSTILE}")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    job_title = HOSTILE
+    notes = HOSTILE
+    communication_needs = factory.LazyFunction(list)
+    influence = 2
+    interest = 4
+
+
+class MembershipFactory(BaseFactory):
+    class Meta:
+        model = Membership
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = HOSTILE
+
+
+class ProgrammeGroupFactory(BaseFactory):
+    class Meta:
+        model = ProgrammeGroup
+
+    name = factory.Sequence(lambda n: f"Programme group {n} {HOSTILE}")
+    purpose = HOSTILE
+
+
+class GroupMemberFactory(BaseFactory):
+    class Meta:
+        model = GroupMember
+
+    group = factory.SubFactory(ProgrammeGroupFactory)
+    person = factory.SubFactory(PersonFactory)

@@ -9,6 +9,7 @@ from engage.accounts.passwords import verify_password
 from engage.audit import AuditEntry
 from engage.permissions import Role
 from engage.reference.models import Place, PlaceKind, Topic
+from engage.stakeholders.models import Organisation, Person, ProgrammeGroup
 
 
 def count(db, model):
@@ -35,13 +36,36 @@ def test_demo_load_creates_kent_and_medway_and_one_user_per_role(runner, db):
     assert verify_password(admin.password_hash, "engage-demo-password")
 
 
+def test_demo_load_adds_the_seed_organisations_people_and_groups(runner, db):
+    runner.invoke(args=["demo", "load"])
+    names = set(db.session.scalars(select(Organisation.name)))
+    assert {
+        "Kent Community Health NHS Foundation Trust",
+        "Maidstone and Tunbridge Wells NHS Trust",
+        "Kent County Council",
+        "Healthwatch Kent",
+        "West Kent Primary Care",
+    } <= names
+    practice = db.session.scalar(select(Organisation).where(Organisation.name == "Riverside Surgery"))
+    assert practice.parent.name == "Sevenoaks Primary Care Network"
+    withdrawn = db.session.scalar(select(Person).where(Person.email == "daniel.cho@example.org"))
+    assert withdrawn.is_contactable is False and len(withdrawn.consents) == 2
+    assert all(p.email.endswith("@example.org") for p in db.session.scalars(select(Person)))
+    board = db.session.scalar(select(ProgrammeGroup).where(ProgrammeGroup.name == "West Kent HCP Board"))
+    assert board.has_resident_representative
+    urgent = db.session.scalar(select(ProgrammeGroup).where(ProgrammeGroup.name == "Urgent Care Delivery Board"))
+    assert not urgent.has_resident_representative
+
+
 def test_demo_load_twice_adds_nothing_the_second_time(runner, db):
     runner.invoke(args=["demo", "load"])
-    before = (count(db, Place), count(db, Topic), count(db, User), count(db, AuditEntry))
+    before = (count(db, Place), count(db, Topic), count(db, User), count(db, AuditEntry), count(db, Organisation))
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0
-    assert "0 places added, 0 topics added, 0 users added" in result.output
-    assert (count(db, Place), count(db, Topic), count(db, User), count(db, AuditEntry)) == before
+    assert "Demo content loaded: 0 places added, 0 topics added, 0 organisations added" in result.output
+    assert "0 people added, 0 programme groups added, 0 users added" in result.output
+    after = (count(db, Place), count(db, Topic), count(db, User), count(db, AuditEntry), count(db, Organisation))
+    assert after == before
 
 
 def test_demo_load_if_empty_skips_a_database_with_users(runner, db):

@@ -12,6 +12,7 @@ AUDIENCES = {
     "public": {"anonymous": "ok", "reviewer": "ok", "officer": "ok", "admin": "ok"},
     "staff": {"anonymous": "login", "reviewer": "ok", "officer": "ok", "admin": "ok"},
     "admin": {"anonymous": "login", "reviewer": 403, "officer": 403, "admin": "ok"},
+    "officers": {"anonymous": "login", "reviewer": 403, "officer": "ok", "admin": "ok"},
 }
 
 #: endpoint -> (declared permission, audience). A new route must be added here.
@@ -40,6 +41,29 @@ MATRIX = {
     "admin.topic_new": (Permission.ADMIN_REFERENCE, "admin"),
     "admin.topic_edit": (Permission.ADMIN_REFERENCE, "admin"),
     "admin.audit": (Permission.ADMIN_AUDIT, "admin"),
+    "stakeholders.map": (Permission.STAKEHOLDERS_READ, "staff"),
+    "stakeholders.organisations": (Permission.STAKEHOLDERS_READ, "staff"),
+    "stakeholders.organisation": (Permission.STAKEHOLDERS_READ, "staff"),
+    "stakeholders.export_organisations": (Permission.STAKEHOLDERS_EXPORT, "officers"),
+    "stakeholders.organisation_new": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.organisation_edit": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.organisation_delete": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.organisation_merge": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.people": (Permission.STAKEHOLDERS_READ, "staff"),
+    "stakeholders.person": (Permission.STAKEHOLDERS_READ, "staff"),
+    "stakeholders.export_people": (Permission.STAKEHOLDERS_EXPORT, "officers"),
+    "stakeholders.person_new": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.person_edit": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.person_consent": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.person_add_membership": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.person_remove_membership": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.person_merge": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.groups": (Permission.STAKEHOLDERS_READ, "staff"),
+    "stakeholders.group": (Permission.STAKEHOLDERS_READ, "staff"),
+    "stakeholders.group_new": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.group_edit": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.group_add_member": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.group_remove_member": (Permission.STAKEHOLDERS_MANAGE, "officers"),
 }
 
 
@@ -48,6 +72,8 @@ def sample_url_values(rule, objects):
     for arg in rule.arguments:
         if arg == "filename":
             values[arg] = "css/engage.css"
+        elif arg == "fmt":
+            values[arg] = "csv"
         elif arg.endswith("_id"):
             values[arg] = objects[arg]
         else:
@@ -89,10 +115,18 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
     from engage.permissions import Role
 
     users = {r: factories.UserFactory(role=Role(r)) for r in ("reviewer", "officer", "admin")}
+    organisation = factories.OrganisationFactory()
+    person = factories.PersonFactory()
+    group = factories.ProgrammeGroupFactory()
+    factories.MembershipFactory(person=person, organisation=organisation)
+    factories.GroupMemberFactory(group=group, person=person)
     objects = {
         "user_id": factories.UserFactory(role=Role.reviewer).id,
         "place_id": factories.PlaceFactory().id,
         "topic_id": factories.TopicFactory().id,
+        "organisation_id": organisation.id,
+        "person_id": person.id,
+        "group_id": group.id,
     }
     db.session.commit()
     checks = mismatches = 0

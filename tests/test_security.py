@@ -122,9 +122,7 @@ def test_oversized_body_is_refused_with_413(make_app):
 
 def test_session_cookie_is_httponly_and_lax(app, post_form, client):
     factories.UserFactory(email="someone@example.org")
-    response = post_form(
-        "/account/sign-in", {"email": "someone@example.org", "password": factories.PASSWORD}
-    )
+    response = post_form("/account/sign-in", {"email": "someone@example.org", "password": factories.PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie

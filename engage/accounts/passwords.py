@@ -8,6 +8,8 @@ MIN_LENGTH = 12
 MAX_LENGTH = 128
 #: zxcvbn score (0-4) a password must reach: 3 is "safely unguessable" against online attacks.
 MIN_SCORE = 3
+#: zxcvbn refuses longer input (ValueError), and slows down sharply on it anyway.
+ZXCVBN_MAX_LENGTH = 72
 #: Words anyone attacking an Engage site would try first.
 CONTEXT_WORDS = ["engage", "engagement", "nhs", "kent", "medway", "healthwatch", "consultation"]
 
@@ -55,8 +57,8 @@ def policy_problems(password, *, email="", name=""):
         return problems
     user_inputs = [*CONTEXT_WORDS, *email.lower().replace("@", " ").replace(".", " ").split()]
     user_inputs += name.lower().split()
-    # zxcvbn slows down sharply on long input; the first 100 characters decide strength.
-    result = zxcvbn(password[:100], user_inputs=user_inputs)
+    # The first ZXCVBN_MAX_LENGTH characters decide strength.
+    result = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=user_inputs, max_length=ZXCVBN_MAX_LENGTH)
     if result["score"] < MIN_SCORE:
         hint = result["feedback"]["warning"] or "It would be easy to guess"
         problems.append(f"Choose a password that is harder to guess. {hint.rstrip('.')}.")

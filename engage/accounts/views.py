@@ -21,7 +21,14 @@ SIGN_IN_FAILED = (
 
 def safe_next(target):
     """Return ``target`` if it is a path on this site, else the dashboard (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Control characters are refused too: a line break in a Location header is a 500.
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    ):
         parts = urlsplit(target)
         if not parts.netloc and not parts.scheme:
             return target

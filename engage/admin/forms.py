@@ -79,7 +79,8 @@ def parse_breakdown(text):
         label, sep, value = line.rpartition(":")
         label = label.strip()
         value = value.strip().replace(",", "")
-        if not sep or not label or not value.isdigit():
+        # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts.
+        if not sep or not label or not value.isdecimal():
             raise ValueError(f"Line {number} must look like 'label: number', for example '65-74: 52000'")
         if label in result:
             raise ValueError(f"'{label}' appears more than once")

@@ -1,6 +1,6 @@
 """Reads of places and topics."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from engage.extensions import db
@@ -17,8 +17,12 @@ def place_tree():
     ).all()
 
 
-def place_choices(exclude=None):
-    """Return ``(id, "System › Place")`` pairs for a parent select, in tree order."""
+def place_choices(exclude=None, include_all=False):
+    """Return ``(id, "System › Place", kind)`` for every place in tree order.
+
+    By default neighbourhoods are left out (they can be nobody's parent); ``include_all``
+    keeps them, for choosing the places a stakeholder covers.
+    """
     choices = []
 
     def walk(nodes, prefix):
@@ -26,7 +30,7 @@ def place_choices(exclude=None):
             if exclude is not None and node.id == exclude.id:
                 continue
             label = f"{prefix}{node.name}"
-            if node.kind != PlaceKind.neighbourhood:
+            if include_all or node.kind != PlaceKind.neighbourhood:
                 choices.append((node.id, label, node.kind))
             walk(node.children, f"{label} › ")
 
@@ -45,8 +49,13 @@ def all_topics():
 
 
 def topic_name_taken(name, exclude_id=None):
-    """Return True if another topic has this name, ignoring case."""
-    query = select(func.count()).select_from(Topic).where(func.lower(Topic.name) == name.strip().lower())
+    """Return True if another topic has this name, ignoring case.
+
+    Compared in Python: SQLite's lower() folds only ASCII, so "ÉCOLE" and "école" would differ there.
+    There are tens of topics, not thousands.
+    """
+    query = select(Topic.name)
     if exclude_id is not None:
         query = query.where(Topic.id != exclude_id)
-    return db.session.scalar(query) > 0
+    wanted = name.strip().casefold()
+    return any(existing.casefold() == wanted for existing in db.session.scalars(query))

@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 from tests.browser.conftest import assert_accessible, sign_in
 
 ROLE_NAVIGATION = {
-    "admin@example.org": ["Dashboard", "Users", "Places", "Topics", "Audit log"],
-    "officer@example.org": ["Dashboard"],
-    "reviewer@example.org": ["Dashboard"],
+    "admin@example.org": ["Dashboard", "Stakeholders", "Users", "Places", "Topics", "Audit log"],
+    "officer@example.org": ["Dashboard", "Stakeholders"],
+    "reviewer@example.org": ["Dashboard", "Stakeholders"],
 }
 
 

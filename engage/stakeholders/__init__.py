@@ -1,0 +1,1 @@
+"""The stakeholder map: organisations, people, consent, influence and interest, programme groups."""
