@@ -17,6 +17,7 @@ AUDIT_ACTIONS = (
     "merge",
     "merged_into",
     "export",
+    "import",
     "deactivate",
     "reactivate",
     "sign_in",

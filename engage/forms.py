@@ -45,6 +45,7 @@ def field_kind(field):
 
     kinds = [
         (f.RadioField, "radios"),
+        (f.FileField, "file"),
         (f.SelectMultipleField, "checkboxes"),
         (f.SelectField, "select"),
         (f.BooleanField, "checkbox"),

@@ -13,6 +13,7 @@ AUDIENCES = {
     "staff": {"anonymous": "login", "reviewer": "ok", "officer": "ok", "admin": "ok"},
     "admin": {"anonymous": "login", "reviewer": 403, "officer": 403, "admin": "ok"},
     "officers": {"anonymous": "login", "reviewer": 403, "officer": "ok", "admin": "ok"},
+    "officers_404": {"anonymous": "login", "reviewer": 403, "officer": 404, "admin": 404},
 }
 
 #: endpoint -> (declared permission, audience). A new route must be added here.
@@ -64,6 +65,10 @@ MATRIX = {
     "stakeholders.group_edit": (Permission.STAKEHOLDERS_MANAGE, "officers"),
     "stakeholders.group_add_member": (Permission.STAKEHOLDERS_MANAGE, "officers"),
     "stakeholders.group_remove_member": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.import_upload": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    # An upload belongs to the officer who made it: anyone else gets 404 (see test_import.py).
+    "stakeholders.import_review": (Permission.STAKEHOLDERS_MANAGE, "officers_404"),
+    "stakeholders.import_confirm": (Permission.STAKEHOLDERS_MANAGE, "officers_404"),
 }
 
 
@@ -72,6 +77,8 @@ def sample_url_values(rule, objects):
     for arg in rule.arguments:
         if arg == "filename":
             values[arg] = "css/engage.css"
+        elif arg == "token":
+            values[arg] = "an-upload-of-another-officer"
         elif arg == "fmt":
             values[arg] = "csv"
         elif arg.endswith("_id"):

@@ -212,7 +212,8 @@ class AuditFilterForm(EngageForm):
     class Meta:
         csrf = False
 
-    actor = SelectField("Who", coerce=int, validate_choice=False, validators=[Optional()])
+    # Checked against the list: an id too large for the database would otherwise be a 500.
+    actor = SelectField("Who", coerce=int, validators=[Optional()])
     action = SelectField("Action", validators=[Optional()], validate_choice=False)
     object_type = SelectField("Object", validators=[Optional()], validate_choice=False)
     date_from = DateField("From", validators=[Optional()])

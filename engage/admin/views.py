@@ -18,6 +18,9 @@ from engage.reference.models import Place, Topic
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+#: Audit log pages beyond this are not found (50 entries a page: 50 million entries).
+MAX_AUDIT_PAGE = 1_000_000
+
 
 # Users ---------------------------------------------------------------------------
 
@@ -238,7 +241,8 @@ def audit():
             end=end,
         )
         page = request.args.get("page", 1, type=int)
-        if page < 1:
+        # A huge page number would overflow the database's OFFSET: a 500 rather than a 404.
+        if page < 1 or page > MAX_AUDIT_PAGE:
             abort(404)
         entries = db.paginate(query, page=page, per_page=50, error_out=False)
     return render_template("admin/audit.html", form=form, entries=entries)

@@ -1,5 +1,6 @@
 """Forms for organisations, people, consent, memberships, merges, programme groups and filters."""
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -499,3 +500,49 @@ class StakeholderFilterForm(EngageForm):
             interest=self._score(self.interest),
             sort=self.sort.data if self.sort.data in ("name", "updated", "influence") else "name",
         )
+
+
+class ImportUploadForm(EngageForm):
+    """Upload a CSV or XLSX of organisations or people."""
+
+    kind = RadioField(
+        "What does the file list?",
+        choices=choices([("organisations", "Organisations"), ("people", "People")]),
+        validators=[DataRequired("Choose whether the file lists organisations or people")],
+    )
+    file = FileField(
+        "File",
+        description="A CSV (saved as CSV UTF-8) or an Excel .xlsx file, smaller than 5 MB, "
+        "with column names in the first row",
+        validators=[FileRequired("Choose a CSV or Excel file to upload")],
+    )
+
+
+def mapping_form(kind, headers, mapping, formdata=None):
+    """Build a form with one select per target field, offering the file's columns."""
+    from engage.stakeholders.importers import FIELDS, REQUIRED
+
+    class MappingForm(EngageForm):
+        pass
+
+    options = choices([("", "Not in this file")] + [(str(i), h or f"Column {i + 1}") for i, h in enumerate(headers)])
+    for key, (label, _names) in FIELDS[kind].items():
+        validators = [DataRequired(f"Choose the column that holds the {label.lower()}")] if key in REQUIRED else []
+        setattr(MappingForm, f"map_{key}", SelectField(label, choices=options, validators=validators))
+    form = MappingForm(formdata=formdata)
+    if formdata is None:
+        for key in FIELDS[kind]:
+            index = mapping.get(key)
+            getattr(form, f"map_{key}").data = "" if index is None else str(index)
+    return form
+
+
+def read_mapping(form, kind, headers):
+    """Return target field -> column index from a validated mapping form."""
+    from engage.stakeholders.importers import FIELDS
+
+    mapping = {}
+    for key in FIELDS[kind]:
+        value = getattr(form, f"map_{key}").data
+        mapping[key] = int(value) if value and value.isdigit() and int(value) < len(headers) else None
+    return mapping

@@ -362,3 +362,24 @@ class GroupMember(db.Model):
 
     group: Mapped[ProgrammeGroup] = relationship(back_populates="members")
     person: Mapped[Person] = relationship()
+
+
+class ImportBatch(db.Model):
+    """An uploaded CSV/XLSX waiting for the officer to map columns and confirm. Deleted once applied."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Random, unguessable id used in the URL.
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    #: "organisations" or "people".
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(255))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    headers: Mapped[list] = mapped_column(JSON)
+    rows: Mapped[list] = mapped_column(JSON)
+    #: Target field -> column index, or None when not mapped.
+    mapping: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: True once the officer has confirmed a mapping and may see the dry run.
+    is_mapped: Mapped[bool] = mapped_column(default=False)

@@ -309,3 +309,42 @@ def update_seldom_heard_group(group, *, actor, name, description, is_archived):
         audit.record(actor, "update", group, changed)
     db.session.flush()
     return changed
+
+
+def start_import(*, actor, kind, filename, headers, rows, mapping):
+    """Keep an uploaded table until the officer confirms it; clear batches older than a day."""
+    import secrets
+    from datetime import timedelta
+
+    from engage.dates import now_utc
+    from engage.stakeholders.models import ImportBatch
+
+    stale = db.session.scalars(select(ImportBatch).where(ImportBatch.created_at < now_utc() - timedelta(days=1)))
+    for old in stale:
+        db.session.delete(old)
+    batch = ImportBatch(
+        token=secrets.token_urlsafe(32),
+        kind=kind,
+        filename=filename[:255],
+        created_by_id=actor.id,
+        headers=headers,
+        rows=rows,
+        mapping=mapping,
+    )
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
+def set_import_mapping(batch, mapping):
+    """Record which column feeds which field."""
+    batch.mapping = mapping
+    batch.is_mapped = True
+    db.session.flush()
+
+
+def finish_import(batch, counts, *, actor):
+    """Log the import's outcome (counts only) and drop the uploaded rows."""
+    audit.record(actor, "import", batch, [f"{k}:{v}" for k, v in sorted(counts.items())], object_type=batch.kind)
+    db.session.delete(batch)
+    db.session.flush()

@@ -6,20 +6,31 @@ from flask_login import current_user
 from engage.extensions import db
 from engage.forms import ConfirmForm
 from engage.permissions import Permission, requires
-from engage.stakeholders import exporters, grid, queries, services
+from engage.stakeholders import exporters, grid, importers, queries, services
 from engage.stakeholders.forms import (
     ConsentForm,
     FindDuplicateForm,
     GroupMemberForm,
+    ImportUploadForm,
     MembershipForm,
     MergeForm,
     OrganisationForm,
     PersonForm,
     ProgrammeGroupForm,
     StakeholderFilterForm,
+    mapping_form,
+    read_mapping,
     resolve_stakeholder,
 )
-from engage.stakeholders.models import ConsentAction, GroupMember, LawfulBasis, Membership, Organisation, Person
+from engage.stakeholders.models import (
+    ConsentAction,
+    GroupMember,
+    ImportBatch,
+    LawfulBasis,
+    Membership,
+    Organisation,
+    Person,
+)
 from engage.stakeholders.models import ProgrammeGroup as Group
 
 bp = Blueprint("stakeholders", __name__, url_prefix="/stakeholders")
@@ -400,3 +411,84 @@ def group_remove_member(group_id, person_id):
         db.session.commit()
         flash("Removed from the group.", "success")
     return redirect(url_for(".group", group_id=group_id))
+
+
+# Import --------------------------------------------------------------------------
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires(Permission.STAKEHOLDERS_MANAGE)
+def import_upload():
+    """Upload a CSV or XLSX of organisations or people; nothing is written yet."""
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            headers, rows = importers.read_table(upload.filename, upload.read())
+        except importers.ImportFileError as error:
+            form.file.errors.append(str(error))
+        else:
+            batch = services.start_import(
+                actor=current_user,
+                kind=form.kind.data,
+                filename=upload.filename or "upload",
+                headers=headers,
+                rows=rows,
+                mapping=importers.guess_mapping(form.kind.data, headers),
+            )
+            db.session.commit()
+            return redirect(url_for(".import_review", token=batch.token))
+    return render_template("stakeholders/import_upload.html", form=form), 400 if form.errors else 200
+
+
+def _load_batch(token):
+    """Return the officer's own import batch, or 404 (another officer's upload is not theirs to see)."""
+    batch = db.first_or_404(db.select(ImportBatch).where(ImportBatch.token == token))
+    if batch.created_by_id != current_user.id:
+        abort(404)
+    return batch
+
+
+@bp.route("/import/<token>", methods=["GET", "POST"])
+@requires(Permission.STAKEHOLDERS_MANAGE)
+def import_review(token):
+    """Map the file's columns, then show the dry run: every row created, updated or rejected and why."""
+    batch = _load_batch(token)
+    form = mapping_form(
+        batch.kind, batch.headers, batch.mapping, formdata=request.form if request.method == "POST" else None
+    )
+    if request.method == "POST" and form.validate():
+        services.set_import_mapping(batch, read_mapping(form, batch.kind, batch.headers))
+        db.session.commit()
+        return redirect(url_for(".import_review", token=token) + "#report")
+    results = importers.dry_run(batch.kind, batch.rows, batch.mapping) if batch.is_mapped else None
+    return render_template(
+        "stakeholders/import_review.html",
+        batch=batch,
+        form=form,
+        results=results,
+        summary=importers.summarise(results or []),
+        confirm_form=ConfirmForm(),
+    ), 400 if form.errors else 200
+
+
+@bp.post("/import/<token>/confirm")
+@requires(Permission.STAKEHOLDERS_MANAGE)
+def import_confirm(token):
+    """Apply the dry run in one transaction: all of it, or (on any error) none of it."""
+    batch = _load_batch(token)
+    if not batch.is_mapped or not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".import_review", token=token))
+    results = importers.dry_run(batch.kind, batch.rows, batch.mapping)
+    decisions = {r.number: request.form.get(f"row-{r.number}", "new") for r in results if r.action == "duplicate"}
+    kind = batch.kind
+    # One commit after everything: an error part-way leaves the database as it was.
+    counts = importers.apply(kind, results, decisions, actor=current_user)
+    services.finish_import(batch, counts, actor=current_user)
+    db.session.commit()
+    flash(
+        f"Import finished: {counts['created']} created, {counts['updated']} updated, "
+        f"{counts['rejected']} rejected rows left out.",
+        "success",
+    )
+    return redirect(url_for(".organisations" if kind == "organisations" else ".people", sort="updated"))

@@ -1,8 +1,8 @@
-"""initial schema: users, audit, places, topics, stakeholder map
+"""initial schema: accounts, audit, reference data, stakeholder map
 
-Revision ID: 432cd220dabb
+Revision ID: 591998eb3b8c
 Revises:
-Create Date: 2026-11-22 23:53:51.152364
+Create Date: 2026-11-22 23:56:16.811332
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import engage.db
 
 
 # revision identifiers, used by Alembic.
-revision = '432cd220dabb'
+revision = '591998eb3b8c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -89,6 +89,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_entries_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_object_type'), ['object_type'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_occurred_at'), ['occurred_at'], unique=False)
+
+    op.create_table('import_batches',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=43), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', engage.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('headers', sa.JSON(), nullable=False),
+    sa.Column('rows', sa.JSON(), nullable=False),
+    sa.Column('mapping', sa.JSON(), nullable=False),
+    sa.Column('is_mapped', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_import_batches_created_by_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batches')),
+    sa.UniqueConstraint('token', name=op.f('uq_import_batches_token'))
+    )
+    with op.batch_alter_table('import_batches', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_batches_created_by_id'), ['created_by_id'], unique=False)
 
     op.create_table('organisations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -261,7 +279,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_person_topics_topic_id'), ['topic_id'], unique=False)
 
 
-
 def downgrade():
     op.drop_table("person_topics")
     op.drop_table("person_places")
@@ -275,6 +292,7 @@ def downgrade():
     op.drop_table("programme_groups")
     op.drop_table("people")
     op.drop_table("organisations")
+    op.drop_table("import_batches")
     op.drop_table("audit_entries")
     op.drop_table("users")
     op.drop_table("topics")
