@@ -75,3 +75,11 @@ def configure_engine(engine: Engine, app):
     """Apply per-connection settings: SQLite gets WAL, foreign keys and a busy timeout."""
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """Alembic autogenerate filter: leave alone the PostgreSQL-only trigram indexes (``*_trgm``).
+
+    They are created by hand in the migration (GIN + gin_trgm_ops has no portable model form).
+    """
+    return not (type_ == "index" and name and name.endswith("_trgm"))

@@ -10,6 +10,7 @@ from sqlalchemy import inspect
 
 from config import TestingConfig
 from engage import create_app
+from engage.db import include_object
 from engage.extensions import db
 from tests.conftest import reset_schema
 
@@ -24,7 +25,7 @@ def migrated_app(url):
 
 def assert_models_match_migrations(app):
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
         diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
         tables = set(inspect(conn).get_table_names())

@@ -165,6 +165,8 @@ class OrganisationForm(_StakeholderFields):
         "Type",
         choices=choices([("", "Choose a type")] + [(k.value, v) for k, v in ORGANISATION_KIND_LABELS.items()]),
         validators=[DataRequired("Choose the type of organisation")],
+        # validate_kind says what is wrong in plain words, rather than WTForms' "Not a valid choice".
+        validate_choice=False,
     )
     parent = StringField(
         "Part of (optional)",
@@ -175,9 +177,7 @@ class OrganisationForm(_StakeholderFields):
     )
     website = URLField("Website (optional)", filters=[strip_whitespace], validators=[Optional(), Length(max=300)])
     address = TextAreaField("Address (optional)", validators=[Optional(), Length(max=1000)])
-    postcode = StringField(
-        "Postcode (optional)", filters=[strip_whitespace], validators=[Optional(), Length(max=10), UKPostcode()]
-    )
+    postcode = StringField("Postcode (optional)", filters=[strip_whitespace], validators=[Optional(), UKPostcode()])
     field_order = ("name", "kind", "parent", "website", "address", "postcode")
 
     def __init__(self, *args, obj=None, **kwargs):
@@ -235,13 +235,12 @@ class PersonForm(_StakeholderFields):
     phone = StringField(
         "Phone (optional)", filters=[strip_whitespace], validators=[Optional(), Length(max=40), UKPhone()]
     )
-    postcode = StringField(
-        "Postcode (optional)", filters=[strip_whitespace], validators=[Optional(), Length(max=10), UKPostcode()]
-    )
+    postcode = StringField("Postcode (optional)", filters=[strip_whitespace], validators=[Optional(), UKPostcode()])
     preferred_channel = RadioField(
         "Preferred way to be contacted",
         choices=choices([("", "No preference recorded")] + [(c.value, c.label) for c in Channel]),
         validators=[Optional()],
+        validate_choice=False,
     )
     communication_needs = SelectMultipleField(
         "Communication needs (Accessible Information Standard)",
@@ -299,7 +298,9 @@ class ConsentForm(EngageForm):
     lawful_basis = RadioField(
         "Lawful basis",
         choices=choices((b.value, b.label) for b in LawfulBasis),
-        validators=[Optional()],
+        # No Optional(): it would stop the chain before validate_lawful_basis, so consent given
+        # with no lawful basis was accepted. validate_lawful_basis also checks the choice.
+        validate_choice=False,
     )
     effective_on = DateField(
         "Date", validators=[DataRequired("Enter the date, like 16 8 2025")], description="When they told us"

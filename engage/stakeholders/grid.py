@@ -1,6 +1,7 @@
 """The power/interest grid drawn on the server as SVG, so it works without JavaScript."""
 
 from flask import render_template, request, url_for
+from markupsafe import Markup
 
 from engage.stakeholders.models import QUADRANT_LABELS, Quadrant, quadrant_of
 
@@ -84,14 +85,18 @@ def render_svg(counts, flt):
                 "href": _list_url(influence=influence, interest=interest),
             }
         )
-    return render_template(
-        "stakeholders/_grid.svg",
-        quadrants=quadrants,
-        circles=circles,
-        cell=CELL,
-        left=MARGIN_LEFT,
-        top=MARGIN_TOP,
-        size=SIZE,
-        width=MARGIN_LEFT + SIZE + 8,
-        height=MARGIN_TOP + SIZE + 56,
+    # _grid.svg is autoescaped (Flask escapes .svg templates), so its output is safe to mark as
+    # markup; as a plain str, map.html would escape it again and show the SVG source as text.
+    return Markup(  # noqa: S704 (autoescaped template output, see above)
+        render_template(
+            "stakeholders/_grid.svg",
+            quadrants=quadrants,
+            circles=circles,
+            cell=CELL,
+            left=MARGIN_LEFT,
+            top=MARGIN_TOP,
+            size=SIZE,
+            width=MARGIN_LEFT + SIZE + 8,
+            height=MARGIN_TOP + SIZE + 56,
+        )
     )

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Column, Enum, ForeignKey, Integer, String, Table, Text, case
+from sqlalchemy import JSON, CheckConstraint, Column, Enum, ForeignKey, Index, Integer, String, Table, Text, case, event
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -139,6 +139,18 @@ def quadrant_of(influence, interest):
     return Quadrant.keep_informed if interest >= HIGH else Quadrant.monitor
 
 
+def quadrant_condition(cls, quadrant):
+    """SQL condition for "in this quadrant", written as ranges so the score indexes can serve it."""
+    high_influence, high_interest = cls.influence >= HIGH, cls.interest >= HIGH
+    low_influence, low_interest = cls.influence < HIGH, cls.interest < HIGH
+    return {
+        Quadrant.manage_closely: high_influence & high_interest,
+        Quadrant.keep_satisfied: high_influence & low_interest,
+        Quadrant.keep_informed: low_influence & high_interest,
+        Quadrant.monitor: low_influence & low_interest,
+    }[Quadrant(quadrant)]
+
+
 def _quadrant_expression(cls):
     return case(
         (cls.influence.is_(None) | cls.interest.is_(None), None),
@@ -206,11 +218,15 @@ class Organisation(StakeholderMixin, TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("influence BETWEEN 1 AND 5", name="influence_range"),
         CheckConstraint("interest BETWEEN 1 AND 5", name="interest_range"),
+        Index("ix_organisations_scores", "influence", "interest"),
+        # Serves "type = X ordered by name" without sorting every organisation of that type.
+        Index("ix_organisations_kind_name", "kind", "name"),
+        Index("ix_organisations_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind), index=True)
+    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind))
     #: A GP practice belongs to a primary care network; a patient participation group to a practice.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     website: Mapped[str] = mapped_column(String(300), default="")
@@ -218,8 +234,10 @@ class Organisation(StakeholderMixin, TimestampMixin, db.Model):
     #: Normalised UK postcode, e.g. "ME14 1RF".
     postcode: Mapped[str] = mapped_column(String(10), default="", index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    influence: Mapped[int | None] = mapped_column(Integer, index=True)
-    interest: Mapped[int | None] = mapped_column(Integer, index=True)
+    influence: Mapped[int | None] = mapped_column(Integer)
+    interest: Mapped[int | None] = mapped_column(Integer)
+    #: Lower-cased name and postcode for search; kept by the model on every save.
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     parent: Mapped["Organisation | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Organisation"]] = relationship(back_populates="parent", order_by="Organisation.name")
@@ -240,6 +258,8 @@ class Person(StakeholderMixin, TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("influence BETWEEN 1 AND 5", name="influence_range"),
         CheckConstraint("interest BETWEEN 1 AND 5", name="interest_range"),
+        Index("ix_people_scores", "influence", "interest"),
+        Index("ix_people_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -255,8 +275,10 @@ class Person(StakeholderMixin, TimestampMixin, db.Model):
     interpreter_language: Mapped[str] = mapped_column(String(80), default="")
     communication_notes: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    influence: Mapped[int | None] = mapped_column(Integer, index=True)
-    interest: Mapped[int | None] = mapped_column(Integer, index=True)
+    influence: Mapped[int | None] = mapped_column(Integer)
+    interest: Mapped[int | None] = mapped_column(Integer)
+    #: Lower-cased name, email, role and postcode for search; kept by the model on every save.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     #: Set from the latest consent record: False once contact consent is withdrawn.
     is_contactable: Mapped[bool] = mapped_column(default=False, index=True)
 
@@ -289,6 +311,23 @@ class Person(StakeholderMixin, TimestampMixin, db.Model):
 
     def __repr__(self):
         return f"<Person {self.id}>"
+
+
+def search_text_of(*parts):
+    """The text search looks in: the parts, lower-cased, joined by a separator no word contains."""
+    return " | ".join(p.strip().lower() for p in parts if p)
+
+
+@event.listens_for(Organisation, "before_insert")
+@event.listens_for(Organisation, "before_update")
+def _organisation_search_text(mapper, connection, target):
+    target.search_text = search_text_of(target.name, target.postcode)
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _person_search_text(mapper, connection, target):
+    target.search_text = search_text_of(target.name, target.email, target.job_title, target.postcode)
 
 
 class Membership(db.Model):

@@ -1,12 +1,13 @@
 """Reads of the stakeholder map: filtered lists, the grid counts, gaps."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, exists, func, select, true
 from sqlalchemy.orm import selectinload
 
 from engage.accounts.models import User
 from engage.extensions import db
+from engage.pagination import paginate
 from engage.permissions import Permission, can
 from engage.reference.models import Place
 from engage.stakeholders.models import (
@@ -22,6 +23,7 @@ from engage.stakeholders.models import (
     person_groups,
     person_places,
     person_topics,
+    quadrant_condition,
 )
 
 ORGANISATION_SORTS = {
@@ -49,7 +51,6 @@ class StakeholderFilter:
     influence: int | None = None
     interest: int | None = None
     sort: str = "name"
-    place_ids: list = field(default_factory=list)
 
 
 def place_and_descendants(place_id):
@@ -62,98 +63,129 @@ def place_and_descendants(place_id):
     return sorted(ids)
 
 
-def _like(text):
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def search_condition(model, text):
+    """Match every word of ``text`` anywhere in the stakeholder's search text (name, email, role, postcode).
+
+    ``search_text`` is kept lower-cased by the model, so a plain LIKE is case-insensitive on both
+    databases (and on PostgreSQL a trigram GIN index serves it). Wildcards typed by the user are
+    escaped, so "%" and "_" match themselves.
+    """
+    parts = []
+    for word in text.lower().split()[:8]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        parts.append(model.search_text.like(f"%{escaped}%", escape="\\"))
+    return and_(*parts) if parts else true()
 
 
-def _apply(query, model, links, flt):
-    places_table, topics_table, groups_table, key = links
-    owner_column = getattr(places_table.c, key)
+def _link_condition(model, table, column, values, *, broad):
+    """Stakeholders linked to any of ``values`` through ``table``.
+
+    A place (with everything under it) usually matches a large share of the map: a correlated
+    EXISTS probes the link table row by row, so a list walking the name index stops after a page.
+    A topic or seldom-heard group is narrower: IN (...) lets the database start from its few links.
+    """
+    key = "organisation_id" if model is Organisation else "person_id"
+    if broad:
+        return exists().where(table.c[key] == model.id, table.c[column].in_(values))
+    return model.id.in_(select(table.c[key]).where(table.c[column].in_(values)))
+
+
+def conditions(model, flt):
+    """Return the WHERE conditions of a filter, shared by the list, its count and the grid."""
+    places, topics, groups = (
+        (organisation_places, organisation_topics, organisation_groups)
+        if model is Organisation
+        else (person_places, person_topics, person_groups)
+    )
+    where = []
+    if flt.q:
+        where.append(search_condition(model, flt.q))
+    if flt.kind:
+        if model is Organisation:
+            where.append(Organisation.kind == flt.kind)
+        else:
+            # People "of a type" are those belonging to an organisation of that type.
+            where.append(
+                Person.id.in_(
+                    select(Membership.person_id)
+                    .join(Organisation, Organisation.id == Membership.organisation_id)
+                    .where(Organisation.kind == flt.kind)
+                )
+            )
     if flt.place_id:
-        ids = place_and_descendants(flt.place_id)
-        query = query.where(model.id.in_(select(owner_column).where(places_table.c.place_id.in_(ids))))
+        where.append(_link_condition(model, places, "place_id", place_and_descendants(flt.place_id), broad=True))
     if flt.topic_id:
-        query = query.where(
-            model.id.in_(select(getattr(topics_table.c, key)).where(topics_table.c.topic_id == flt.topic_id))
-        )
+        where.append(_link_condition(model, topics, "topic_id", [flt.topic_id], broad=False))
     if flt.group_id:
-        query = query.where(
-            model.id.in_(select(getattr(groups_table.c, key)).where(groups_table.c.group_id == flt.group_id))
-        )
+        where.append(_link_condition(model, groups, "group_id", [flt.group_id], broad=False))
     if flt.quadrant:
-        query = query.where(model.quadrant == flt.quadrant)
+        where.append(quadrant_condition(model, flt.quadrant))
     if flt.influence:
-        query = query.where(model.influence == flt.influence)
+        where.append(model.influence == flt.influence)
     if flt.interest:
-        query = query.where(model.interest == flt.interest)
-    return query
+        where.append(model.interest == flt.interest)
+    return where
+
+
+def _organisations_base(sort):
+    return (
+        select(Organisation)
+        .options(selectinload(Organisation.places), selectinload(Organisation.owner))
+        .order_by(*ORGANISATION_SORTS.get(sort, ORGANISATION_SORTS["name"]))
+    )
+
+
+def _people_base(sort):
+    return (
+        select(Person)
+        .options(
+            selectinload(Person.memberships).selectinload(Membership.organisation),
+            selectinload(Person.consents),
+            selectinload(Person.owner),
+        )
+        .order_by(*PEOPLE_SORTS.get(sort, PEOPLE_SORTS["name"]))
+    )
 
 
 def organisations_query(flt):
     """Return a select of organisations matching the filter, sorted as asked."""
-    query = select(Organisation).options(selectinload(Organisation.places), selectinload(Organisation.owner))
-    if flt.q:
-        query = query.where(or_(Organisation.name.ilike(_like(flt.q)), Organisation.postcode.ilike(_like(flt.q))))
-    if flt.kind:
-        query = query.where(Organisation.kind == flt.kind)
-    query = _apply(
-        query, Organisation, (organisation_places, organisation_topics, organisation_groups, "organisation_id"), flt
-    )
-    return query.order_by(*ORGANISATION_SORTS.get(flt.sort, ORGANISATION_SORTS["name"]))
+    return _organisations_base(flt.sort).where(*conditions(Organisation, flt))
 
 
 def people_query(flt):
     """Return a select of people matching the filter, sorted as asked."""
-    query = select(Person).options(
-        selectinload(Person.memberships).selectinload(Membership.organisation),
-        selectinload(Person.consents),
-        selectinload(Person.owner),
-    )
-    if flt.q:
-        like = _like(flt.q)
-        query = query.where(or_(Person.name.ilike(like), Person.email.ilike(like), Person.job_title.ilike(like)))
-    if flt.kind:
-        # People "of a type" are those belonging to an organisation of that type.
-        query = query.where(
-            Person.id.in_(
-                select(Membership.person_id)
-                .join(Organisation, Organisation.id == Membership.organisation_id)
-                .where(Organisation.kind == flt.kind)
-            )
-        )
-    query = _apply(query, Person, (person_places, person_topics, person_groups, "person_id"), flt)
-    return query.order_by(*PEOPLE_SORTS.get(flt.sort, PEOPLE_SORTS["name"]))
+    return _people_base(flt.sort).where(*conditions(Person, flt))
+
+
+def organisations_page(flt, page, per_page=25):
+    """Return one count-capped page of organisations."""
+    return paginate(_organisations_base(flt.sort), conditions(Organisation, flt), Organisation.id, page, per_page)
+
+
+def people_page(flt, page, per_page=25):
+    """Return one count-capped page of people."""
+    return paginate(_people_base(flt.sort), conditions(Person, flt), Person.id, page, per_page)
 
 
 def grid_counts(flt):
-    """Return {(influence, interest): {"organisations": n, "people": n}} for the power/interest grid."""
-    counts = {}
-    for label, query, model in (
-        ("organisations", organisations_query(flt), Organisation),
-        ("people", people_query(flt), Person),
-    ):
-        ids = query.with_only_columns(model.id).order_by(None).subquery()
+    """Return ({(influence, interest): {"organisations": n, "people": n}}, unscored counts) for the grid.
+
+    One GROUP BY per table, served by the (influence, interest) indexes; rows missing either score
+    come back as the unscored counts.
+    """
+    counts, unscored = {}, {"organisations": 0, "people": 0}
+    for label, model in (("organisations", Organisation), ("people", Person)):
         rows = db.session.execute(
             select(model.influence, model.interest, func.count())
-            .where(model.id.in_(select(ids.c.id)), model.influence.is_not(None), model.interest.is_not(None))
+            .where(*conditions(model, flt))
             .group_by(model.influence, model.interest)
         ).all()
         for influence, interest, n in rows:
-            counts.setdefault((influence, interest), {"organisations": 0, "people": 0})[label] = n
-    return counts
-
-
-def unscored_counts(flt):
-    """Return how many matching organisations and people have no influence or interest yet."""
-    result = {}
-    for label, query, model in (
-        ("organisations", organisations_query(flt), Organisation),
-        ("people", people_query(flt), Person),
-    ):
-        query = query.where(or_(model.influence.is_(None), model.interest.is_(None)))
-        result[label] = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return result
+            if influence is None or interest is None:
+                unscored[label] += n
+            else:
+                counts.setdefault((influence, interest), {"organisations": 0, "people": 0})[label] = n
+    return counts, unscored
 
 
 def find_organisations_by_name(name):

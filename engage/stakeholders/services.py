@@ -50,15 +50,19 @@ class StakeholderRuleError(ValueError):
 
 
 def _assign(obj, fields, values):
-    for key in fields:
-        if key in values:
-            setattr(obj, key, values[key])
-    for key in LINK_FIELDS:
-        if key in values:
-            current = getattr(obj, key)
-            if {o.id for o in current} != {o.id for o in values[key]}:
-                setattr(obj, key, list(values[key]))
-                obj._changed_links = [*getattr(obj, "_changed_links", []), key]
+    # Loading a link collection would autoflush the column changes and wipe their history, so
+    # the audit entry would name only the links. Equal values are not set: an expired attribute
+    # set to its own value would count as a change.
+    with db.session.no_autoflush:
+        for key in fields:
+            if key in values and getattr(obj, key) != values[key]:
+                setattr(obj, key, values[key])
+        for key in LINK_FIELDS:
+            if key in values:
+                current = getattr(obj, key)
+                if {o.id for o in current} != {o.id for o in values[key]}:
+                    setattr(obj, key, list(values[key]))
+                    obj._changed_links = [*getattr(obj, "_changed_links", []), key]
 
 
 def _changed(obj):
@@ -174,6 +178,21 @@ def remove_membership(membership, *, actor):
     db.session.flush()
 
 
+def _move_membership(membership, person, organisation, *, actor):
+    """Link ``person`` to ``organisation`` in place of ``membership``, which is removed.
+
+    A role the kept record already has there wins; a blank one is filled from the duplicate.
+    """
+    existing = db.session.get(Membership, (person.id, organisation.id))
+    role = existing.role if existing is not None and existing.role else membership.role
+    add_membership(person, organisation, actor=actor, role=role)
+    # Taken out of both loaded lists (delete-orphan then deletes it), so deleting the duplicate
+    # later does not try to delete the same row a second time.
+    membership.person.memberships.remove(membership)
+    if membership in membership.organisation.memberships:
+        membership.organisation.memberships.remove(membership)
+
+
 def _union(keep, remove, key):
     merged = {o.id: o for o in getattr(keep, key)}
     merged.update({o.id: o for o in getattr(remove, key)})
@@ -199,12 +218,14 @@ def merge_organisations(keep, remove, *, actor):
         raise StakeholderRuleError("Choose two different organisations to merge")
     filled = _fill_blanks(keep, remove, ORGANISATION_FIELDS)
     for membership in list(remove.memberships):
-        add_membership(membership.person, keep, actor=actor, role=membership.role)
-        db.session.delete(membership)
-    for child in list(remove.children):
-        child.parent_id = None if child.id == keep.id else keep.id
+        _move_membership(membership, membership.person, keep, actor=actor)
     if keep.parent_id == remove.id:
-        keep.parent_id = remove.parent_id
+        # The kept record sat under the duplicate: it takes the duplicate's place in the tree.
+        keep.parent = remove.parent
+    for child in list(remove.children):
+        # Through the relationship, so the duplicate's loaded list no longer holds the child:
+        # deleting the duplicate would otherwise set the child's parent_id back to NULL.
+        child.parent = keep
     for key in LINK_FIELDS:
         _union(keep, remove, key)
     db.session.flush()
@@ -222,8 +243,7 @@ def merge_people(keep, remove, *, actor):
     filled = _fill_blanks(keep, remove, PERSON_FIELDS)
     keep.communication_needs = sorted({*keep.communication_needs, *remove.communication_needs})
     for membership in list(remove.memberships):
-        add_membership(keep, membership.organisation, actor=actor, role=membership.role)
-        db.session.delete(membership)
+        _move_membership(membership, keep, membership.organisation, actor=actor)
     for record in list(remove.consents):
         record.person = keep
     seats = db.session.scalars(select(GroupMember).where(GroupMember.person_id == remove.id)).all()

@@ -56,14 +56,14 @@ def _page_number():
 def stakeholder_map():
     """Show the power/interest grid (SVG and a table), filtered, with gaps in the map."""
     form, flt = _filter_form()
-    counts = queries.grid_counts(flt)
+    counts, unscored = queries.grid_counts(flt)
     return render_template(
         "stakeholders/map.html",
         form=form,
         svg=grid.render_svg(counts, flt),
         quadrants=grid.quadrant_totals(counts),
         cells=counts,
-        unscored=queries.unscored_counts(flt),
+        unscored=unscored,
         groups_without_rep=queries.groups_without_resident_representative(),
     )
 
@@ -76,7 +76,7 @@ def stakeholder_map():
 def organisations():
     """List organisations with search, filters, sorting and pages."""
     form, flt = _filter_form()
-    page = db.paginate(queries.organisations_query(flt), page=_page_number(), per_page=25, error_out=False)
+    page = queries.organisations_page(flt, _page_number())
     return render_template("stakeholders/organisations.html", form=form, page=page)
 
 
@@ -168,7 +168,7 @@ def organisation_merge(organisation_id):
 def people():
     """List people with search, filters, sorting and pages."""
     form, flt = _filter_form()
-    page = db.paginate(queries.people_query(flt), page=_page_number(), per_page=25, error_out=False)
+    page = queries.people_page(flt, _page_number())
     return render_template("stakeholders/people.html", form=form, page=page)
 
 
@@ -310,7 +310,8 @@ def _merge(keep, model, merge, detail_endpoint, id_arg):
         if other is not None and other.id == keep.id:
             other, error = None, "That is this record. Choose the duplicate to merge into it."
     if error:
-        find_form.other.errors.append(error)
+        # The GET form is never validated, so its errors are still WTForms' empty tuple.
+        find_form.other.errors = [*find_form.other.errors, error]
     form = MergeForm()
     if other is not None and form.validate_on_submit():
         name = other.name

@@ -1,8 +1,8 @@
 """initial schema: accounts, audit, reference data, stakeholder map
 
-Revision ID: 591998eb3b8c
+Revision ID: 0e8f76a4fd5c
 Revises:
-Create Date: 2026-11-22 23:56:16.811332
+Create Date: 2026-11-23 00:04:30.530662
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import engage.db
 
 
 # revision identifiers, used by Alembic.
-revision = '591998eb3b8c'
+revision = '0e8f76a4fd5c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -119,6 +119,7 @@ def upgrade():
     sa.Column('owner_id', sa.Integer(), nullable=True),
     sa.Column('influence', sa.Integer(), nullable=True),
     sa.Column('interest', sa.Integer(), nullable=True),
+    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('created_at', engage.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', engage.db.UTCDateTime(timezone=True), nullable=False),
@@ -129,13 +130,13 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisations'))
     )
     with op.batch_alter_table('organisations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_organisations_influence'), ['influence'], unique=False)
-        batch_op.create_index(batch_op.f('ix_organisations_interest'), ['interest'], unique=False)
-        batch_op.create_index(batch_op.f('ix_organisations_kind'), ['kind'], unique=False)
+        batch_op.create_index('ix_organisations_kind_name', ['kind', 'name'], unique=False)
         batch_op.create_index(batch_op.f('ix_organisations_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_organisations_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_organisations_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_organisations_postcode'), ['postcode'], unique=False)
+        batch_op.create_index('ix_organisations_scores', ['influence', 'interest'], unique=False)
+        batch_op.create_index('ix_organisations_updated_at', ['updated_at'], unique=False)
 
     op.create_table('people',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -151,6 +152,7 @@ def upgrade():
     sa.Column('owner_id', sa.Integer(), nullable=True),
     sa.Column('influence', sa.Integer(), nullable=True),
     sa.Column('interest', sa.Integer(), nullable=True),
+    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('is_contactable', sa.Boolean(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('created_at', engage.db.UTCDateTime(timezone=True), nullable=False),
@@ -162,12 +164,12 @@ def upgrade():
     )
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_people_email'), ['email'], unique=False)
-        batch_op.create_index(batch_op.f('ix_people_influence'), ['influence'], unique=False)
-        batch_op.create_index(batch_op.f('ix_people_interest'), ['interest'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_is_contactable'), ['is_contactable'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_postcode'), ['postcode'], unique=False)
+        batch_op.create_index('ix_people_scores', ['influence', 'interest'], unique=False)
+        batch_op.create_index('ix_people_updated_at', ['updated_at'], unique=False)
 
     op.create_table('programme_groups',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -277,6 +279,12 @@ def upgrade():
     )
     with op.batch_alter_table('person_topics', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_topics_topic_id'), ['topic_id'], unique=False)
+
+    if op.get_bind().dialect.name == "postgresql":
+        # Substring search on name/email/postcode stays fast at 100k+ rows (engage.stakeholders.queries).
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute("CREATE INDEX ix_organisations_search_trgm ON organisations USING gin (search_text gin_trgm_ops)")
+        op.execute("CREATE INDEX ix_people_search_trgm ON people USING gin (search_text gin_trgm_ops)")
 
 
 def downgrade():
