@@ -3,7 +3,7 @@
 import os
 
 from flask import Flask
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, select_autoescape
 
 NHSUK_FRONTEND_VERSION = "10.6.1"
 
@@ -19,6 +19,11 @@ def create_app(config_name_or_object=None):
     configure(app, config_name_or_object)
     app.jinja_options = {
         **app.jinja_options,
+        # The NHS.UK macros are .jinja files, which Flask would not autoescape: escape them too,
+        # and anything else we have not named, so a resident's text can never become markup.
+        "autoescape": select_autoescape(
+            enabled_extensions=("html", "htm", "xml", "xhtml", "svg", "jinja"), default_for_string=True, default=True
+        ),
         "undefined": ChainableUndefined,
         "loader": ChoiceLoader(
             [
@@ -81,6 +86,8 @@ def import_all_models():
     """Import every model module so metadata (and autogenerate) sees every table."""
     from engage import audit  # noqa: F401
     from engage.accounts import models as accounts_models  # noqa: F401
+    from engage.records import models as records_models  # noqa: F401
+    from engage.records import rules as records_rules  # noqa: F401  (registers object-level rules)
     from engage.reference import models as reference_models  # noqa: F401
     from engage.stakeholders import models as stakeholder_models  # noqa: F401
 
@@ -90,9 +97,10 @@ def register_blueprints(app):
     from engage.accounts.views import bp as accounts_bp
     from engage.admin.views import bp as admin_bp
     from engage.main.views import bp as main_bp
+    from engage.records.views import bp as records_bp
     from engage.stakeholders.views import bp as stakeholders_bp
 
-    for bp in (main_bp, accounts_bp, admin_bp, stakeholders_bp):
+    for bp in (main_bp, accounts_bp, admin_bp, stakeholders_bp, records_bp):
         app.register_blueprint(bp)
 
 

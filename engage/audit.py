@@ -18,6 +18,7 @@ AUDIT_ACTIONS = (
     "merged_into",
     "export",
     "import",
+    "view",
     "deactivate",
     "reactivate",
     "sign_in",

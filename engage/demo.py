@@ -3,6 +3,8 @@
 Loading is idempotent: each item is looked up by its natural key and only added when missing.
 """
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from engage import audit
@@ -10,6 +12,8 @@ from engage.accounts import services as account_services
 from engage.accounts.models import User
 from engage.extensions import db
 from engage.permissions import Role
+from engage.records import services as record_services
+from engage.records.models import EngagementRecord, RecordKind, Sensitivity
 from engage.reference.models import Place, PlaceKind, Topic
 from engage.stakeholders import services as stakeholder_services
 from engage.stakeholders.models import (
@@ -441,6 +445,101 @@ GROUPS = [
 ]
 
 
+R = RecordKind
+# (title, kind, date, places, topics, organisations, people, residents, sensitivity, what we heard, quotes)
+RECORDS = [
+    (
+        "Frailty: what older residents want from care closer to home",
+        R.workshop,
+        date(2026, 9, 17),
+        ["West Kent"],
+        ["Frailty", "Falls"],
+        ["Involve Kent", "Kent Community Health NHS Foundation Trust"],
+        ["Priya Shah"],
+        34,
+        Sensitivity.public,
+        "Residents at the Maidstone workshop want **one named contact** who knows their whole story, rather "
+        "than repeating it to every service.\n\n- Falls prevention classes are valued but hard to reach without "
+        "a car\n- Carers asked for respite to be planned, not only offered in a crisis",
+        [
+            "I tell my story five times a week to five different people.",
+            "The exercise class helped me more than any tablet, but the bus only comes twice a day.",
+        ],
+    ),
+    (
+        "Mental health: listening sessions with young people",
+        R.focus_group,
+        date(2026, 8, 5),
+        ["West Kent"],
+        ["Mental health"],
+        ["West Kent Mind"],
+        ["Fatima Begum"],
+        18,
+        Sensitivity.partners,
+        "Young people described long waits after a first referral and said they did not know what help existed "
+        "while they waited. Several preferred text or online chat to phone calls.",
+        ["Waiting is the worst bit. Nobody tells you anything."],
+    ),
+    (
+        "Video consultations: co-design with patients",
+        R.workshop,
+        date(2026, 6, 12),
+        ["Sevenoaks"],
+        ["Video consultations", "Primary care"],
+        ["West Kent Primary Care", "Riverside Surgery Patient Participation Group"],
+        ["Eileen Baxter"],
+        12,
+        Sensitivity.public,
+        "Patients tested the video appointment journey. Clearer joining instructions by text and a phone number "
+        "to ring if the link fails were the top requests. Some older patients want a relative to join the call.",
+        ["It worked, but I only found the link because my grandson was here."],
+    ),
+    (
+        "Hospital discharge: feedback from patients and carers",
+        R.drop_in,
+        date(2026, 10, 2),
+        ["West Kent"],
+        ["Discharge from hospital"],
+        ["Maidstone and Tunbridge Wells NHS Trust", "Healthwatch Kent"],
+        ["Grace Holloway"],
+        27,
+        Sensitivity.partners,
+        "People waited on the ward for medicines and transport on the day of discharge. Carers were often told "
+        "late in the day, with no time to prepare the home.",
+        ["We were told at four o'clock that Mum was coming home that evening."],
+    ),
+    (
+        "Community diabetes clinics: first three months",
+        R.survey,
+        date(2026, 7, 20),
+        ["West Kent"],
+        ["Diabetes"],
+        ["Kent Community Health NHS Foundation Trust"],
+        [],
+        143,
+        Sensitivity.public,
+        "143 people answered the clinic survey. Most found evening clinics easier to attend; interpreters were "
+        "not always booked in advance.",
+        [],
+    ),
+    (
+        "Urgent treatment centres: what residents told us",
+        R.outreach,
+        date(2026, 10, 28),
+        ["East Kent"],
+        ["Urgent care"],
+        ["South East Coast Ambulance Service", "Healthwatch Kent"],
+        ["Dr Sarah Nwosu"],
+        41,
+        Sensitivity.restricted,
+        "Outreach at Margate market. Residents were unsure which centre to use out of hours and some had been "
+        "redirected between sites. Two people described experiences that could identify staff, so this record "
+        "is restricted.",
+        ["I was sent from one place to the other and back again."],
+    ),
+]
+
+
 def _get_or_add(model, lookup, **values):
     obj = db.session.scalar(select(model).filter_by(**lookup))
     if obj is not None:
@@ -477,14 +576,13 @@ def load_demo():
                 actor=None, email=email, name=name, role=role, password=DEMO_PASSWORD, organisation=organisation
             )
             added["users"] += 1
+    added["records"] = _load_records(by_name)
     db.session.flush()
     return added
 
 
 def _load_stakeholders(places):
     """Add the seed organisations, fictional people, consent, seldom-heard and programme groups."""
-    from datetime import date
-
     added = {"organisations": 0, "people": 0, "programme groups": 0}
     groups = {}
     for name in SELDOM_HEARD_GROUPS:
@@ -558,6 +656,36 @@ def _load_stakeholders(places):
                     group, people[person_name], actor=None, is_resident_representative=representative
                 )
             added["programme groups"] += 1
+    return added
+
+
+def _load_records(places):
+    """Add the demo engagement records drawn from the seed documents; return how many were added."""
+    officer = account_services.find_user_by_email("officer@example.org")
+    reviewer = account_services.find_user_by_email("reviewer@example.org")
+    topics = {t.name: t for t in db.session.scalars(select(Topic))}
+    added = 0
+    for title, kind, day, place_names, topic_names, orgs, people, residents, sensitivity, heard, quotes in RECORDS:
+        if db.session.scalar(select(EngagementRecord.id).where(EngagementRecord.title == title)) is not None:
+            continue
+        record_services.create_record(
+            actor=officer,
+            title=title,
+            kind=kind,
+            happened_on=day,
+            ended_on=None,
+            programme_group_id=None,
+            residents_reached=residents,
+            what_we_heard=heard,
+            sensitivity=sensitivity,
+            places=[places[p] for p in place_names],
+            topics=[topics[t] for t in topic_names],
+            organisations=[db.session.scalar(select(Organisation).where(Organisation.name == n)) for n in orgs],
+            people=[db.session.scalar(select(Person).where(Person.name == n)) for n in people],
+            reviewers=[reviewer] if sensitivity == Sensitivity.restricted and reviewer else [],
+            quotes=quotes,
+        )
+        added += 1
     return added
 
 

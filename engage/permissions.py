@@ -39,6 +39,8 @@ class Permission(StrEnum):
     ADMIN_REFERENCE = "admin:reference"
     ADMIN_USERS = "admin:users"
     DASHBOARD_VIEW = "dashboard:view"
+    RECORDS_MANAGE = "records:manage"
+    RECORDS_READ = "records:read"
     STAKEHOLDERS_EXPORT = "stakeholders:export"
     STAKEHOLDERS_MANAGE = "stakeholders:manage"
     STAKEHOLDERS_READ = "stakeholders:read"
@@ -47,8 +49,13 @@ class Permission(StrEnum):
 #: Marks a route anyone may open, signed in or not. Declared explicitly, never assumed.
 PUBLIC = "public"
 
-_STAFF = {Permission.ACCOUNT_MANAGE, Permission.DASHBOARD_VIEW, Permission.STAKEHOLDERS_READ}
-_OFFICER = _STAFF | {Permission.STAKEHOLDERS_EXPORT, Permission.STAKEHOLDERS_MANAGE}
+_STAFF = {
+    Permission.ACCOUNT_MANAGE,
+    Permission.DASHBOARD_VIEW,
+    Permission.RECORDS_READ,
+    Permission.STAKEHOLDERS_READ,
+}
+_OFFICER = _STAFF | {Permission.RECORDS_MANAGE, Permission.STAKEHOLDERS_EXPORT, Permission.STAKEHOLDERS_MANAGE}
 
 #: Role -> permissions. NOTE: keep tests/test_route_matrix.py's expectations in step.
 GRANTS = {

@@ -7,12 +7,14 @@ from engage import NHSUK_FRONTEND_VERSION
 from engage.dates import format_london
 from engage.forms import ConfirmForm, field_kind
 from engage.permissions import PUBLIC, Permission, can
+from engage.text import render_markdown
 
 #: The header navigation: (label, endpoint, permission, endpoint prefix of its section).
 #: Each user sees only the items they may open.
 NAVIGATION = [
     ("Dashboard", "main.dashboard", Permission.DASHBOARD_VIEW, "main.dashboard"),
     ("Stakeholders", "stakeholders.map", Permission.STAKEHOLDERS_READ, "stakeholders."),
+    ("Engagement records", "records.index", Permission.RECORDS_READ, "records."),
     ("Users", "admin.users", Permission.ADMIN_USERS, "admin.user"),
     ("Places", "admin.places", Permission.ADMIN_REFERENCE, "admin.place"),
     ("Topics", "admin.topics", Permission.ADMIN_REFERENCE, "admin.topic"),
@@ -51,5 +53,6 @@ def init_app(app):
 
     # A global, not a context variable: imported macros (macros/forms.html) see globals only.
     app.jinja_env.globals["field_kind"] = field_kind
+    app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(format_london, "london")
     app.add_template_filter(lambda v: format_london(v, "%-d %B %Y"), "london_date")

@@ -1,11 +1,14 @@
 """factory_boy factories with hostile defaults: markup and odd text in every free-text field."""
 
+import datetime
+
 import factory
 from argon2 import PasswordHasher
 
 from engage.accounts.models import User
 from engage.extensions import db
 from engage.permissions import Role
+from engage.records.models import EngagementRecord, RecordKind, Sensitivity
 from engage.reference.models import Place, PlaceKind, Topic
 from engage.stakeholders.models import (
     GroupMember,
@@ -114,3 +117,15 @@ class GroupMemberFactory(BaseFactory):
 
     group = factory.SubFactory(ProgrammeGroupFactory)
     person = factory.SubFactory(PersonFactory)
+
+
+class EngagementRecordFactory(BaseFactory):
+    class Meta:
+        model = EngagementRecord
+
+    title = factory.Sequence(lambda n: f"Record {n} {HOSTILE}")
+    kind = RecordKind.workshop
+    happened_on = datetime.date(2026, 10, 1)
+    residents_reached = 12
+    what_we_heard = HOSTILE
+    sensitivity = Sensitivity.partners

@@ -77,3 +77,41 @@ def test_pages_say_sorry_with_503_when_the_database_is_down(tmp_path):
     assert response.status_code == 503
     assert "Sorry, the service is unavailable" in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def redis_reachable():
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not redis_reachable(), reason="Redis is not running on 127.0.0.1:6379")
+def test_sign_in_rate_limit_is_kept_in_redis_when_configured(make_app):
+    import uuid
+
+    import redis
+
+    from tests.conftest import csrf_token_from
+
+    # A fresh key prefix so earlier runs' counters cannot interfere.
+    prefix = f"engage-test-{uuid.uuid4().hex}"
+    app = make_app(
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",
+        RATELIMIT_KEY_PREFIX=prefix,
+        SIGN_IN_RATE_LIMIT="2/minute",
+    )
+    client = app.test_client()
+    statuses = []
+    for _ in range(3):
+        token = csrf_token_from(client.get("/account/sign-in"))
+        data = {"csrf_token": token, "email": "x@example.org", "password": "y"}
+        response = client.post("/account/sign-in", data=data)
+        statuses.append(response.status_code)
+    assert statuses == [200, 200, 429]
+    keys = redis.Redis(host="127.0.0.1", port=6379, db=15).keys(f"*{prefix}*")
+    assert keys, "the limiter's counters should live in Redis"
+    redis.Redis(host="127.0.0.1", port=6379, db=15).delete(*keys)

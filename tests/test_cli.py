@@ -63,7 +63,7 @@ def test_demo_load_twice_adds_nothing_the_second_time(runner, db):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0
     assert "Demo content loaded: 0 places added, 0 topics added, 0 organisations added" in result.output
-    assert "0 people added, 0 programme groups added, 0 users added" in result.output
+    assert "0 people added, 0 programme groups added, 0 users added, 0 records added" in result.output
     after = (count(db, Place), count(db, Topic), count(db, User), count(db, AuditEntry), count(db, Organisation))
     assert after == before
 

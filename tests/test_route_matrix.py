@@ -65,6 +65,11 @@ MATRIX = {
     "stakeholders.group_edit": (Permission.STAKEHOLDERS_MANAGE, "officers"),
     "stakeholders.group_add_member": (Permission.STAKEHOLDERS_MANAGE, "officers"),
     "stakeholders.group_remove_member": (Permission.STAKEHOLDERS_MANAGE, "officers"),
+    "stakeholders.coverage": (Permission.STAKEHOLDERS_READ, "staff"),
+    "records.index": (Permission.RECORDS_READ, "staff"),
+    "records.detail": (Permission.RECORDS_READ, "staff"),
+    "records.new": (Permission.RECORDS_MANAGE, "officers"),
+    "records.edit": (Permission.RECORDS_MANAGE, "officers"),
     "stakeholders.import_upload": (Permission.STAKEHOLDERS_MANAGE, "officers"),
     # An upload belongs to the officer who made it: anyone else gets 404 (see test_import.py).
     "stakeholders.import_review": (Permission.STAKEHOLDERS_MANAGE, "officers_404"),
@@ -134,6 +139,7 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
         "organisation_id": organisation.id,
         "person_id": person.id,
         "group_id": group.id,
+        "record_id": factories.EngagementRecordFactory().id,
     }
     db.session.commit()
     checks = mismatches = 0

@@ -113,6 +113,7 @@ class PlaceForm(EngageForm):
     )
     population = IntegerField(
         "Population (optional)",
+        invalid_value_message="Enter a whole number, like 25",
         validators=[
             Optional(),
             NumberRange(min=0, max=100_000_000, message="Enter a population between 0 and 100,000,000"),
@@ -216,8 +217,12 @@ class AuditFilterForm(EngageForm):
     actor = SelectField("Who", coerce=int, validators=[Optional()])
     action = SelectField("Action", validators=[Optional()], validate_choice=False)
     object_type = SelectField("Object", validators=[Optional()], validate_choice=False)
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
+    date_from = DateField(
+        "From", invalid_value_message="Enter a real date, for example 2026-10-01", validators=[Optional()]
+    )
+    date_to = DateField(
+        "To", invalid_value_message="Enter a real date, for example 2026-10-01", validators=[Optional()]
+    )
 
     def __init__(self, *args, users, object_types, **kwargs):
         super().__init__(*args, **kwargs)

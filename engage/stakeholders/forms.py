@@ -4,6 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    IntegerField,
     RadioField,
     SearchField,
     SelectField,
@@ -12,7 +13,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from engage.dates import now_utc, to_london
 from engage.forms import EngageForm, choices, strip_whitespace
@@ -303,7 +304,10 @@ class ConsentForm(EngageForm):
         validate_choice=False,
     )
     effective_on = DateField(
-        "Date", validators=[DataRequired("Enter the date, like 16 8 2025")], description="When they told us"
+        "Date",
+        invalid_value_message="Enter a real date, for example 2026-10-01",
+        validators=[InputRequired("Enter the date they told us")],
+        description="When they told us",
     )
     source = StringField(
         "How we know",
@@ -547,3 +551,25 @@ def read_mapping(form, kind, headers):
         value = getattr(form, f"map_{key}").data
         mapping[key] = int(value) if value and value.isdigit() and int(value) < len(headers) else None
     return mapping
+
+
+class CoverageForm(StakeholderFilterForm):
+    """The gaps list: who has not been engaged in N days (a GET form)."""
+
+    what = SelectField(
+        "Show", choices=choices([("organisations", "Organisations"), ("people", "People")]), validate_choice=False
+    )
+    days = IntegerField(
+        "Not engaged in the last (days)",
+        invalid_value_message="Enter a whole number, like 25",
+        default=90,
+        validators=[Optional(), NumberRange(min=1, max=3650, message="Enter a number of days from 1 to 3650")],
+    )
+
+    def days_or_default(self):
+        """The number of days asked for, or 90 when the box is empty or wrong."""
+        return self.days.data if not self.days.errors and self.days.data else 90
+
+    def model(self):
+        """Organisation or Person, as asked."""
+        return Person if self.what.data == "people" else Organisation

@@ -53,6 +53,8 @@ FIELDS = {
     },
 }
 REQUIRED = {"name"}
+#: The name columns' lengths: a longer name would pass the dry run and then fail on PostgreSQL.
+NAME_LENGTH = {"organisations": 200, "people": 160}
 
 
 class ImportFileError(ValueError):
@@ -187,8 +189,8 @@ def dry_run(kind, rows, mapping):
         values = {"name": cell("name")}
         if not values["name"]:
             errors.append("Missing name")
-        elif len(values["name"]) > 200:
-            errors.append("Name is longer than 200 characters")
+        elif len(values["name"]) > NAME_LENGTH[kind]:
+            errors.append(f"Name is longer than {NAME_LENGTH[kind]} characters")
         postcode = cell("postcode")
         values["postcode"] = normalise_postcode(postcode) if postcode else ""
         if values["postcode"] is None:
@@ -299,7 +301,9 @@ def apply(kind, results, decisions, *, actor):
         organisation_id = values.pop("organisation_id", None)
         if action == "update":
             existing = db.session.get(model, result.match_id)
-            changes = {k: v for k, v in values.items() if v not in (None, "", [])}
+            # The name is how the row was matched: the record keeps its own spelling, so choosing
+            # "same one" for "Benjamin Hal" does not rename "Benjamin Hall".
+            changes = {k: v for k, v in values.items() if k != "name" and v not in (None, "", [])}
             for key in ("places", "topics"):
                 if key in changes:
                     changes[key] = sorted({*getattr(existing, key), *changes[key]}, key=lambda o: o.name)

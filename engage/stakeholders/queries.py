@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, select, true
+from sqlalchemy import and_, case, exists, func, select, true
 from sqlalchemy.orm import selectinload
 
 from engage.accounts.models import User
@@ -16,6 +16,7 @@ from engage.stakeholders.models import (
     Organisation,
     Person,
     ProgrammeGroup,
+    Quadrant,
     SeldomHeardGroup,
     organisation_groups,
     organisation_places,
@@ -230,3 +231,34 @@ def likely_duplicate_people(person):
     return db.session.scalars(
         select(Person).where(Person.email == person.email, Person.id != person.id).order_by(Person.name)
     ).all()
+
+
+#: Quadrant order for the coverage list: those to manage closely come first.
+QUADRANT_PRIORITY = [Quadrant.manage_closely, Quadrant.keep_satisfied, Quadrant.keep_informed, Quadrant.monitor]
+
+
+def not_engaged_page(model, flt, days, page, per_page=25):
+    """Stakeholders not in any engagement record in the last ``days`` days, most important first.
+
+    Returns the page and {id: last engaged date} for its rows.
+    """
+    from datetime import timedelta
+
+    from engage.dates import now_utc, to_london
+    from engage.records.queries import engaged_since_condition, last_engaged_column
+
+    since = to_london(now_utc()).date() - timedelta(days=days)
+    priority = case(
+        *[(quadrant_condition(model, q), n) for n, q in enumerate(QUADRANT_PRIORITY)], else_=len(QUADRANT_PRIORITY)
+    )
+    base = (_organisations_base if model is Organisation else _people_base)(flt.sort).order_by(None)
+    base = base.order_by(priority, model.name, model.id)
+    where = [*conditions(model, flt), ~engaged_since_condition(model, since)]
+    result = paginate(base, where, model.id, page, per_page)
+    ids = [row.id for row in result.items]
+    last = (
+        dict(db.session.execute(select(model.id, last_engaged_column(model)).where(model.id.in_(ids))).all())
+        if ids
+        else {}
+    )
+    return result, last

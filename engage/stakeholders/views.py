@@ -6,9 +6,12 @@ from flask_login import current_user
 from engage.extensions import db
 from engage.forms import ConfirmForm
 from engage.permissions import Permission, requires
+from engage.records import queries as records_queries
+from engage.records.models import record_organisations, record_people
 from engage.stakeholders import exporters, grid, importers, queries, services
 from engage.stakeholders.forms import (
     ConsentForm,
+    CoverageForm,
     FindDuplicateForm,
     GroupMemberForm,
     ImportUploadForm,
@@ -68,6 +71,18 @@ def stakeholder_map():
     )
 
 
+@bp.get("/coverage")
+@requires(Permission.STAKEHOLDERS_READ)
+def coverage():
+    """List stakeholders not engaged in the last N days, those to manage closely first."""
+    form = CoverageForm(request.args)
+    form.validate()
+    page, last_engaged = queries.not_engaged_page(
+        form.model(), form.to_filter(), form.days_or_default(), _page_number()
+    )
+    return render_template("stakeholders/coverage.html", form=form, page=page, last_engaged=last_engaged)
+
+
 # Organisations -------------------------------------------------------------------
 
 
@@ -113,6 +128,8 @@ def organisation(organisation_id):
         organisation=organisation,
         delete_form=ConfirmForm(),
         find_form=FindDuplicateForm(),
+        last_engaged=records_queries.last_engaged_on(record_organisations, "organisation_id", organisation.id),
+        records=records_queries.records_with(current_user, record_organisations, "organisation_id", organisation.id),
     )
 
 
@@ -209,7 +226,15 @@ def person(person_id):
         find_form=FindDuplicateForm(),
         duplicates=queries.likely_duplicate_people(person),
         LawfulBasis=LawfulBasis,
+        **_engagement_of(person),
     )
+
+
+def _engagement_of(person):
+    return {
+        "last_engaged": records_queries.last_engaged_on(record_people, "person_id", person.id),
+        "records": records_queries.records_with(current_user, record_people, "person_id", person.id),
+    }
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
@@ -296,6 +321,7 @@ def _person_with_errors(person, **forms):
         "find_form": FindDuplicateForm(formdata=None),
         "duplicates": queries.likely_duplicate_people(person),
         "LawfulBasis": LawfulBasis,
+        **_engagement_of(person),
         **forms,
     }
     context["form"] = next(iter(forms.values()))

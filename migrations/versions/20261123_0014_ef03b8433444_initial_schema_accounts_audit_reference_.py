@@ -1,8 +1,8 @@
-"""initial schema: accounts, audit, reference data, stakeholder map
+"""initial schema: accounts, audit, reference data, stakeholder map, engagement records
 
-Revision ID: 0e8f76a4fd5c
+Revision ID: ef03b8433444
 Revises:
-Create Date: 2026-11-23 00:04:30.530662
+Create Date: 2026-11-23 00:14:01.596661
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import engage.db
 
 
 # revision identifiers, used by Alembic.
-revision = '0e8f76a4fd5c'
+revision = 'ef03b8433444'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -198,6 +198,28 @@ def upgrade():
     with op.batch_alter_table('consent_records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consent_records_person_id'), ['person_id'], unique=False)
 
+    op.create_table('engagement_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.Enum('meeting', 'workshop', 'focus_group', 'outreach', 'drop_in', 'survey', 'public_event', 'one_to_one', 'correspondence', 'social_media', name='recordkind', native_enum=False, length=30), nullable=False),
+    sa.Column('happened_on', sa.Date(), nullable=False),
+    sa.Column('ended_on', sa.Date(), nullable=True),
+    sa.Column('programme_group_id', sa.Integer(), nullable=True),
+    sa.Column('residents_reached', sa.Integer(), nullable=False),
+    sa.Column('what_we_heard', sa.Text(), nullable=False),
+    sa.Column('sensitivity', sa.Enum('public', 'partners', 'restricted', name='sensitivity', native_enum=False, length=20), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', engage.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', engage.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_engagement_records_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['programme_group_id'], ['programme_groups.id'], name=op.f('fk_engagement_records_programme_group_id_programme_groups'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_engagement_records'))
+    )
+    with op.batch_alter_table('engagement_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_engagement_records_author_id'), ['author_id'], unique=False)
+        batch_op.create_index('ix_engagement_records_happened_on', ['happened_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_engagement_records_sensitivity'), ['sensitivity'], unique=False)
+
     op.create_table('group_members',
     sa.Column('group_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -280,6 +302,66 @@ def upgrade():
     with op.batch_alter_table('person_topics', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_topics_topic_id'), ['topic_id'], unique=False)
 
+    op.create_table('record_organisations',
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_record_organisations_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['record_id'], ['engagement_records.id'], name=op.f('fk_record_organisations_record_id_engagement_records'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('record_id', 'organisation_id', name=op.f('pk_record_organisations'))
+    )
+    with op.batch_alter_table('record_organisations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_record_organisations_organisation_id'), ['organisation_id'], unique=False)
+
+    op.create_table('record_people',
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_record_people_person_id_people'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['record_id'], ['engagement_records.id'], name=op.f('fk_record_people_record_id_engagement_records'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('record_id', 'person_id', name=op.f('pk_record_people'))
+    )
+    with op.batch_alter_table('record_people', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_record_people_person_id'), ['person_id'], unique=False)
+
+    op.create_table('record_places',
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('place_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['place_id'], ['places.id'], name=op.f('fk_record_places_place_id_places'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['record_id'], ['engagement_records.id'], name=op.f('fk_record_places_record_id_engagement_records'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('record_id', 'place_id', name=op.f('pk_record_places'))
+    )
+    with op.batch_alter_table('record_places', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_record_places_place_id'), ['place_id'], unique=False)
+
+    op.create_table('record_quotes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['record_id'], ['engagement_records.id'], name=op.f('fk_record_quotes_record_id_engagement_records'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_record_quotes'))
+    )
+    with op.batch_alter_table('record_quotes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_record_quotes_record_id'), ['record_id'], unique=False)
+
+    op.create_table('record_reviewers',
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['record_id'], ['engagement_records.id'], name=op.f('fk_record_reviewers_record_id_engagement_records'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_record_reviewers_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('record_id', 'user_id', name=op.f('pk_record_reviewers'))
+    )
+    with op.batch_alter_table('record_reviewers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_record_reviewers_user_id'), ['user_id'], unique=False)
+
+    op.create_table('record_topics',
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('topic_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['record_id'], ['engagement_records.id'], name=op.f('fk_record_topics_record_id_engagement_records'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['topic_id'], ['topics.id'], name=op.f('fk_record_topics_topic_id_topics'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('record_id', 'topic_id', name=op.f('pk_record_topics'))
+    )
+    with op.batch_alter_table('record_topics', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_record_topics_topic_id'), ['topic_id'], unique=False)
+
     if op.get_bind().dialect.name == "postgresql":
         # Substring search on name/email/postcode stays fast at 100k+ rows (engage.stakeholders.queries).
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -288,6 +370,12 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table("record_topics")
+    op.drop_table("record_reviewers")
+    op.drop_table("record_quotes")
+    op.drop_table("record_places")
+    op.drop_table("record_people")
+    op.drop_table("record_organisations")
     op.drop_table("person_topics")
     op.drop_table("person_places")
     op.drop_table("person_groups")
@@ -296,6 +384,7 @@ def downgrade():
     op.drop_table("organisation_groups")
     op.drop_table("memberships")
     op.drop_table("group_members")
+    op.drop_table("engagement_records")
     op.drop_table("consent_records")
     op.drop_table("programme_groups")
     op.drop_table("people")

@@ -1,0 +1,1 @@
+"""The shared repository of engagement records and local experience."""

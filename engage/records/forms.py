@@ -1,0 +1,218 @@
+"""The engagement record form and the list filter."""
+
+from wtforms import DateField, IntegerField, RadioField, SearchField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from engage.dates import now_utc, to_london
+from engage.forms import EngageForm, choices, strip_whitespace
+from engage.records.models import RecordKind, Sensitivity
+from engage.reference.queries import active_topics, place_choices
+from engage.stakeholders.forms import IdSelectMultipleField, resolve_stakeholder
+from engage.stakeholders.models import Organisation, Person
+
+MAX_TEXT = 20_000
+
+
+def _today():
+    return to_london(now_utc()).date()
+
+
+class RecordForm(EngageForm):
+    """Log or edit an engagement record."""
+
+    title = StringField(
+        "Title", filters=[strip_whitespace], validators=[DataRequired("Enter a title"), Length(max=200)]
+    )
+    kind = SelectField(
+        "Type of activity",
+        choices=choices([("", "Choose a type")] + [(k.value, k.label) for k in RecordKind]),
+        validators=[DataRequired("Choose the type of activity")],
+    )
+    happened_on = DateField(
+        "Date",
+        invalid_value_message="Enter a real date, for example 2026-10-01",
+        validators=[InputRequired("Enter the date it happened")],
+    )
+    ended_on = DateField(
+        "End date (optional)",
+        invalid_value_message="Enter a real date, for example 2026-10-01",
+        description="Only if it ran over several days",
+        validators=[Optional()],
+    )
+    places = IdSelectMultipleField("Places")
+    topics = IdSelectMultipleField("Topics")
+    programme_group_id = SelectField("Programme group", coerce=int, validate_choice=False)
+    organisations = TextAreaField(
+        "Organisations that took part (optional)",
+        description="Their names exactly as on the map, or numbers like #42, separated by semicolons",
+        validators=[Optional(), Length(max=4000)],
+    )
+    people = TextAreaField(
+        "People from the map who took part (optional)",
+        description="Names exactly as on the map, or numbers like #42, separated by semicolons",
+        validators=[Optional(), Length(max=4000)],
+    )
+    residents_reached = IntegerField(
+        "Residents who took part",
+        invalid_value_message="Enter a whole number, like 25",
+        description="A count only: do not record residents' names",
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=1_000_000, message="Enter a number from 0 to 1,000,000")],
+    )
+    what_we_heard = TextAreaField(
+        "What we heard",
+        description="Local experience and views. You can use Markdown: **bold**, lists with -, links.",
+        validators=[
+            Optional(),
+            Length(max=MAX_TEXT, message=f"What we heard must be {MAX_TEXT:,} characters or fewer"),
+        ],
+    )
+    quotes = TextAreaField(
+        "Quotes from residents (optional)",
+        description="Leave a blank line between quotes. Do not include names or anything that identifies someone.",
+        validators=[Optional(), Length(max=MAX_TEXT)],
+    )
+    sensitivity = RadioField(
+        "Who can see this record",
+        choices=choices((s.value, s.label) for s in Sensitivity),
+        validators=[DataRequired("Choose who can see this record")],
+    )
+    reviewers = IdSelectMultipleField(
+        "Reviewers who may read it when restricted", description="Officers and the author can always read it"
+    )
+
+    def __init__(self, *args, obj=None, reviewers=(), groups=(), **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.places.choices = choices((pid, label) for pid, label, _k in place_choices(include_all=True))
+        self.topics.choices = choices((t.id, t.name) for t in active_topics())
+        self.programme_group_id.choices = choices([(0, "None")] + [(g.id, g.name) for g in groups])
+        self.group_ids = {g.id for g in groups}
+        self.reviewer_users = {u.id: u for u in reviewers}
+        self.reviewers.choices = choices(
+            (u.id, f"{u.name}, {u.organisation}" if u.organisation else u.name) for u in reviewers
+        )
+        self.found = {"organisations": [], "people": []}
+        if obj is not None and not self.is_submitted():
+            self.places.data = [p.id for p in obj.places]
+            self.topics.data = [t.id for t in obj.topics]
+            self.reviewers.data = [u.id for u in obj.reviewers]
+            self.programme_group_id.data = obj.programme_group_id or 0
+            self.organisations.data = "; ".join(f"#{o.id}" for o in obj.organisations)
+            self.people.data = "; ".join(f"#{p.id}" for p in obj.people)
+            self.quotes.data = "\n\n".join(q.text for q in obj.quotes)
+            self.kind.data = obj.kind.value
+            self.sensitivity.data = obj.sensitivity.value
+
+    def validate_kind(self, field):
+        if field.data not in RecordKind.__members__:
+            raise ValidationError("Choose the type of activity from the list")
+
+    def validate_sensitivity(self, field):
+        if field.data not in Sensitivity.__members__:
+            raise ValidationError("Choose who can see this record from the list")
+
+    def validate_happened_on(self, field):
+        if field.data and field.data > _today():
+            raise ValidationError("The date must be today or in the past: log engagement after it has happened")
+
+    def validate_ended_on(self, field):
+        if not field.data:
+            return
+        if self.happened_on.data and field.data < self.happened_on.data:
+            raise ValidationError("The end date must be the same as or after the date")
+        if field.data > _today():
+            raise ValidationError("The end date must be today or in the past")
+
+    def validate_programme_group_id(self, field):
+        if field.data and field.data not in self.group_ids:
+            raise ValidationError("Choose a programme group from the list")
+
+    def _resolve(self, field, model, key):
+        names = [part.strip() for part in (field.data or "").split(";") if part.strip()]
+        found = []
+        for name in names[:200]:
+            obj, error = resolve_stakeholder(model, name)
+            if error:
+                raise ValidationError(error)
+            if obj not in found:
+                found.append(obj)
+        self.found[key] = found
+
+    def validate_organisations(self, field):
+        self._resolve(field, Organisation, "organisations")
+
+    def validate_people(self, field):
+        self._resolve(field, Person, "people")
+
+    def values(self):
+        """Return cleaned values for the record services."""
+        from engage.extensions import db
+        from engage.reference.models import Place, Topic
+
+        quotes = [q.strip() for q in (self.quotes.data or "").replace("\r\n", "\n").split("\n\n") if q.strip()]
+        return {
+            "title": self.title.data,
+            "kind": RecordKind(self.kind.data),
+            "happened_on": self.happened_on.data,
+            "ended_on": self.ended_on.data,
+            "programme_group_id": self.programme_group_id.data or None,
+            "residents_reached": self.residents_reached.data or 0,
+            "what_we_heard": (self.what_we_heard.data or "").strip(),
+            "sensitivity": Sensitivity(self.sensitivity.data),
+            "places": [db.session.get(Place, i) for i in self.places.data or []],
+            "topics": [db.session.get(Topic, i) for i in self.topics.data or []],
+            "organisations": self.found["organisations"],
+            "people": self.found["people"],
+            "reviewers": [self.reviewer_users[i] for i in self.reviewers.data or []],
+            "quotes": quotes,
+        }
+
+
+class RecordFilterForm(EngageForm):
+    """Search and filters for the records list (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(
+        "Search titles and what we heard", filters=[strip_whitespace], validators=[Optional(), Length(max=200)]
+    )
+    kind = SelectField("Type", validate_choice=False)
+    place = SelectField("Place", validate_choice=False)
+    topic = SelectField("Topic", validate_choice=False)
+    sensitivity = SelectField("Sensitivity", validate_choice=False)
+    date_from = DateField(
+        "From", invalid_value_message="Enter a real date, for example 2026-10-01", validators=[Optional()]
+    )
+    date_to = DateField(
+        "To", invalid_value_message="Enter a real date, for example 2026-10-01", validators=[Optional()]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = choices([("", "Any type")] + [(k.value, k.label) for k in RecordKind])
+        self.place.choices = choices(
+            [("", "Anywhere")] + [(str(p), label) for p, label, _k in place_choices(include_all=True)]
+        )
+        self.topic.choices = choices([("", "Any topic")] + [(str(t.id), t.name) for t in active_topics()])
+        self.sensitivity.choices = choices([("", "Any")] + [(s.value, s.short_label) for s in Sensitivity])
+
+    def to_filter(self):
+        """Return the RecordFilter asked for, ignoring values that are not on offer."""
+        from engage.records.queries import RecordFilter
+
+        def offered(field):
+            values = {c.value for c in field.choices}
+            return field.data if field.data in values else ""
+
+        place, topic = offered(self.place), offered(self.topic)
+        valid_dates = not (self.date_from.errors or self.date_to.errors)
+        return RecordFilter(
+            q=self.q.data or "",
+            kind=offered(self.kind),
+            place_id=int(place) if place else None,
+            topic_id=int(topic) if topic else None,
+            sensitivity=offered(self.sensitivity),
+            date_from=self.date_from.data if valid_dates else None,
+            date_to=self.date_to.data if valid_dates else None,
+        )

@@ -1,0 +1,119 @@
+"""Engagement records: what was done, with whom, where, and what was heard."""
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import Column, Enum, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engage.db import TimestampMixin
+from engage.extensions import db
+
+
+def _enum(cls, length=30):
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class RecordKind(StrEnum):
+    """Kinds of engagement activity."""
+
+    meeting = "meeting"
+    workshop = "workshop"
+    focus_group = "focus_group"
+    outreach = "outreach"
+    drop_in = "drop_in"
+    survey = "survey"
+    public_event = "public_event"
+    one_to_one = "one_to_one"
+    correspondence = "correspondence"
+    social_media = "social_media"
+
+    @property
+    def label(self):
+        return (
+            self.value.replace("_", " ").capitalize().replace("One to one", "One-to-one").replace("Drop in", "Drop-in")
+        )
+
+
+class Sensitivity(StrEnum):
+    """Who may see a record: everyone (public pages), all signed-in partners, or a restricted few."""
+
+    public = "public"
+    partners = "partners"
+    restricted = "restricted"
+
+    @property
+    def label(self):
+        return {
+            "public": "Public: may appear on public pages",
+            "partners": "Partners: everyone signed in",
+            "restricted": "Restricted: the author, officers and named reviewers",
+        }[self]
+
+    @property
+    def short_label(self):
+        return self.value.capitalize()
+
+
+def _link(name, column, table):
+    return Table(
+        name,
+        db.metadata,
+        Column("record_id", ForeignKey("engagement_records.id", ondelete="CASCADE"), primary_key=True),
+        Column(column, ForeignKey(f"{table}.id", ondelete="CASCADE"), primary_key=True, index=True),
+    )
+
+
+record_places = _link("record_places", "place_id", "places")
+record_topics = _link("record_topics", "topic_id", "topics")
+record_organisations = _link("record_organisations", "organisation_id", "organisations")
+record_people = _link("record_people", "person_id", "people")
+#: Reviewers named on a restricted record, who may then read it.
+record_reviewers = _link("record_reviewers", "user_id", "users")
+
+
+class EngagementRecord(TimestampMixin, db.Model):
+    """One engagement activity and what was heard at it."""
+
+    __tablename__ = "engagement_records"
+    __table_args__ = (Index("ix_engagement_records_happened_on", "happened_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[RecordKind] = mapped_column(_enum(RecordKind))
+    #: The day it happened (the first day, for something that ran over several).
+    happened_on: Mapped[date]
+    ended_on: Mapped[date | None]
+    programme_group_id: Mapped[int | None] = mapped_column(ForeignKey("programme_groups.id", ondelete="SET NULL"))
+    #: Residents who took part, counted but not named.
+    residents_reached: Mapped[int] = mapped_column(Integer, default=0)
+    #: Markdown; rendered through engage.text.render_markdown, never as raw HTML.
+    what_we_heard: Mapped[str] = mapped_column(Text, default="")
+    sensitivity: Mapped[Sensitivity] = mapped_column(_enum(Sensitivity, 20), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    author = relationship("User", foreign_keys=[author_id])
+    programme_group = relationship("ProgrammeGroup")
+    places = relationship("Place", secondary=record_places, order_by="Place.name")
+    topics = relationship("Topic", secondary=record_topics, order_by="Topic.name")
+    organisations = relationship("Organisation", secondary=record_organisations, order_by="Organisation.name")
+    people = relationship("Person", secondary=record_people, order_by="Person.name")
+    reviewers = relationship("User", secondary=record_reviewers, order_by="User.name")
+    quotes: Mapped[list["RecordQuote"]] = relationship(
+        back_populates="record", cascade="all, delete-orphan", order_by="RecordQuote.id"
+    )
+
+    def __repr__(self):
+        return f"<EngagementRecord {self.id}>"
+
+
+class RecordQuote(db.Model):
+    """Something a resident said, stored without their name."""
+
+    __tablename__ = "record_quotes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("engagement_records.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+
+    record: Mapped[EngagementRecord] = relationship(back_populates="quotes")
