@@ -37,7 +37,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 
 bench: $(VENV)/.dev-installed
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 nhsuk-frontend:
 	scripts/update-nhsuk-frontend.sh $$($(PYTHON) -c "import re;print(re.search(r'NHSUK_FRONTEND_VERSION = \"(.+)\"', open('engage/__init__.py').read())[1])")

@@ -362,11 +362,16 @@ def upgrade():
     with op.batch_alter_table('record_topics', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_record_topics_topic_id'), ['topic_id'], unique=False)
 
-    if op.get_bind().dialect.name == "postgresql":
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
         # Substring search on name/email/postcode stays fast at 100k+ rows (engage.stakeholders.queries).
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        op.execute("CREATE INDEX ix_organisations_search_trgm ON organisations USING gin (search_text gin_trgm_ops)")
-        op.execute("CREATE INDEX ix_people_search_trgm ON people USING gin (search_text gin_trgm_ops)")
+        # The extension may live in another schema than ours: name its operator class in full.
+        schema = bind.execute(
+            sa.text("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'")
+        ).scalar()
+        for table in ("organisations", "people"):
+            op.execute(f"CREATE INDEX ix_{table}_search_trgm ON {table} USING gin (search_text {schema}.gin_trgm_ops)")
 
 
 def downgrade():
