@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 from tests.browser.conftest import assert_accessible, sign_in
 
 ROLE_NAVIGATION = {
-    "admin@example.org": ["Dashboard", "Stakeholders", "Users", "Places", "Topics", "Audit log"],
-    "officer@example.org": ["Dashboard", "Stakeholders"],
-    "reviewer@example.org": ["Dashboard", "Stakeholders"],
+    "admin@example.org": ["Dashboard", "Stakeholders", "Engagement records", "Users", "Places", "Topics", "Audit log"],
+    "officer@example.org": ["Dashboard", "Stakeholders", "Engagement records"],
+    "reviewer@example.org": ["Dashboard", "Stakeholders", "Engagement records"],
 }
 
 
