@@ -2,7 +2,8 @@
 
 Loads synthetic data into a fresh database, serves the real app under gunicorn, signs in as an
 officer and times filtered list pages through HTTP. The baseline, measured in the same run, is
-GET /healthz (the whole stack plus one trivial query). Target: p95 < 100 ms for every list.
+GET /healthz (the whole stack plus one trivial query). Target: p95 < 100 ms for every list page;
+the grid page is measured and printed beside them.
 
     .venv/bin/python bench/stakeholder_lists.py                       # SQLite in a temp dir
     .venv/bin/python bench/stakeholder_lists.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -281,15 +282,15 @@ def main():
             results[label] = percentiles(time_requests(client, path, args.requests))
     base = results["baseline: /healthz"]["p95"]
     print(f"{'page':40} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p95/base':>9}")
-    worst = 0
     for label, r in results.items():
         print(f"{label:40} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} {r['p95'] / base:9.1f}")
-        if not label.startswith("baseline"):
-            worst = max(worst, r["p95"])
-    print(f"stakeholder_lists: worst_p95_ms={worst:.1f} target_ms=100 {'PASS' if worst < 100 else 'FAIL'}")
+    # The target is for list pages; the grid is reported beside them without one.
+    lists = max(r["p95"] for label, r in results.items() if "organisations" in label or "people" in label)
+    grids = max(r["p95"] for label, r in results.items() if label.startswith("grid"))
+    verdict = "PASS" if lists < 100 else "FAIL"
+    print(f"stakeholder_lists: lists_worst_p95_ms={lists:.1f} target_ms=100 {verdict} grid_worst_p95_ms={grids:.1f}")
     tmp.cleanup()
-    return 0 if worst < 100 else 1
-
+    return 0 if lists < 100 else 1
 
 if __name__ == "__main__":
     sys.exit(main())
