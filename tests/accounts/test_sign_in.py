@@ -15,6 +15,7 @@ from engage.extensions import db as _db
 from engage.permissions import Role
 from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD, UserFactory
+from tests.pages import text_of
 
 SIGN_IN = "/account/sign-in"
 NEW_PASSWORD = "violet-tractor-harbour-91"
@@ -27,10 +28,6 @@ def sign_in(post_form, email, password, *, next_url=None, address=None, on=None)
     url = SIGN_IN if next_url is None else f"{SIGN_IN}?next={next_url}"
     kwargs = {"environ_base": {"REMOTE_ADDR": address}} if address else {}
     return post_form(url, {"email": email, "password": password}, on=on, **kwargs)
-
-
-def text_of(response):
-    return response.get_data(as_text=True)
 
 
 def navigation_labels(response):

@@ -12,22 +12,10 @@ from engage import audit
 from engage.audit import AuditEntry
 from engage.extensions import db as _db
 from tests.factories import PlaceFactory, TopicFactory
+from tests.pages import page_title, plain, text_of
 
-TITLE_RE = re.compile(r"<title>(.*?)</title>", re.S)
 ROW_RE = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S)
 CELL_RE = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
-
-
-def text_of(response):
-    return response.get_data(as_text=True)
-
-
-def plain(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def page_title(response):
-    return plain(TITLE_RE.search(text_of(response)).group(1))
 
 
 def audit_rows(response):

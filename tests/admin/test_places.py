@@ -1,6 +1,5 @@
 """Administrators managing the place tree: system -> place -> neighbourhood, populations, breakdowns."""
 
-import html
 import re
 
 import pytest
@@ -9,25 +8,7 @@ from sqlalchemy import func, select
 from engage.audit import AuditEntry
 from engage.reference.models import Place, PlaceKind
 from tests.factories import PlaceFactory
-
-TITLE_RE = re.compile(r"<title>(.*?)</title>", re.S)
-
-
-def text_of(response):
-    return response.get_data(as_text=True)
-
-
-def plain(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def page_title(response):
-    return plain(TITLE_RE.search(text_of(response)).group(1))
-
-
-def main_content(response):
-    body = text_of(response)
-    return body[body.index("<main") : body.index("</main>")]
+from tests.pages import main_content, page_title, plain, text_of
 
 
 def place_count(db):

@@ -1,6 +1,5 @@
 """Administrators managing users: create, edit, deactivate, reactivate, unlock; bad input stores nothing."""
 
-import html
 import re
 from datetime import timedelta
 
@@ -13,23 +12,11 @@ from engage.audit import AuditEntry
 from engage.dates import now_utc
 from engage.permissions import Role
 from tests.factories import PASSWORD, UserFactory
+from tests.pages import main_content, page_title, plain, text_of
 
 NEW_USER_PASSWORD = "violet-tractor-harbour-91"
-TITLE_RE = re.compile(r"<title>(.*?)</title>", re.S)
 ROW_RE = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S)
 CELL_RE = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
-
-
-def text_of(response):
-    return response.get_data(as_text=True)
-
-
-def plain(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def page_title(response):
-    return plain(TITLE_RE.search(text_of(response)).group(1))
 
 
 def audit_rows(response):
@@ -340,11 +327,6 @@ def test_deactivating_an_unknown_user_is_not_found(admin_client, post_form):
 
 
 # Hostile text ---------------------------------------------------------------------------
-
-
-def main_content(response):
-    body = text_of(response)
-    return body[body.index("<main") : body.index("</main>")]
 
 
 def users_table(response):

@@ -1,14 +1,13 @@
 """Page and database readers shared by the stakeholder map tests."""
 
-import html
 import re
 
 from sqlalchemy import func, select
 
 from engage.audit import AuditEntry
 from engage.stakeholders.models import ConsentRecord, GroupMember, Membership, Organisation, Person
+from tests.pages import main_content, page_title, plain, text_of
 
-TITLE_RE = re.compile(r"<title>(.*?)</title>", re.S)
 FIELD_ERROR_RE = re.compile(
     r'<span class="nhsuk-error-message" id="([^"]+)-error"\s*>\s*'
     r'<span class="nhsuk-u-visually-hidden">Error: </span>(.*?)</span>',
@@ -22,23 +21,6 @@ STORED = {
     "memberships": Membership,
     "group_members": GroupMember,
 }
-
-
-def text_of(response):
-    return response.get_data(as_text=True)
-
-
-def plain(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def page_title(response):
-    return plain(TITLE_RE.search(text_of(response)).group(1))
-
-
-def main_content(response):
-    body = text_of(response)
-    return body[body.index("<main") : body.index("</main>")]
 
 
 def field_errors(response):
