@@ -292,5 +292,6 @@ def main():
     tmp.cleanup()
     return 0 if lists < 100 else 1
 
+
 if __name__ == "__main__":
     sys.exit(main())
