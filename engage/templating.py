@@ -18,6 +18,7 @@ NAVIGATION = [
     ("Users", "admin.users", Permission.ADMIN_USERS, "admin.user"),
     ("Places", "admin.places", Permission.ADMIN_REFERENCE, "admin.place"),
     ("Topics", "admin.topics", Permission.ADMIN_REFERENCE, "admin.topic"),
+    ("Seldom-heard groups", "admin.seldom_groups", Permission.ADMIN_REFERENCE, "admin.seldom_group"),
     ("Audit log", "admin.audit", Permission.ADMIN_AUDIT, "admin.audit"),
 ]
 

@@ -42,6 +42,9 @@ MATRIX = {
     "admin.topic_new": (Permission.ADMIN_REFERENCE, "admin"),
     "admin.topic_edit": (Permission.ADMIN_REFERENCE, "admin"),
     "admin.audit": (Permission.ADMIN_AUDIT, "admin"),
+    "admin.seldom_groups": (Permission.ADMIN_REFERENCE, "admin"),
+    "admin.seldom_group_new": (Permission.ADMIN_REFERENCE, "admin"),
+    "admin.seldom_group_edit": (Permission.ADMIN_REFERENCE, "admin"),
     "stakeholders.map": (Permission.STAKEHOLDERS_READ, "staff"),
     "stakeholders.organisations": (Permission.STAKEHOLDERS_READ, "staff"),
     "stakeholders.organisation": (Permission.STAKEHOLDERS_READ, "staff"),
@@ -139,6 +142,7 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
         "organisation_id": organisation.id,
         "person_id": person.id,
         "group_id": group.id,
+        "seldom_group_id": factories.SeldomHeardGroupFactory().id,
         "record_id": factories.EngagementRecordFactory().id,
     }
     db.session.commit()

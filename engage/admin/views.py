@@ -15,6 +15,10 @@ from engage.permissions import Permission, Role, requires
 from engage.reference import queries as reference_queries
 from engage.reference import services as reference_services
 from engage.reference.models import Place, Topic
+from engage.stakeholders import queries as stakeholder_queries
+from engage.stakeholders import services as stakeholder_services
+from engage.stakeholders.forms import SeldomHeardGroupForm
+from engage.stakeholders.models import SeldomHeardGroup
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -178,12 +182,22 @@ def place_delete(place_id):
 
 # Topics --------------------------------------------------------------------------
 
+TOPIC_PAGES = {
+    "noun": "topic",
+    "plural": "topics",
+    "intro": "What engagement and consultation are about. Archived topics stay on old records.",
+    "list_endpoint": "admin.topics",
+    "new_endpoint": "admin.topic_new",
+    "edit_endpoint": "admin.topic_edit",
+    "id_arg": "topic_id",
+}
+
 
 @bp.get("/topics")
 @requires(Permission.ADMIN_REFERENCE)
 def topics():
     """List topics, archived last."""
-    return render_template("admin/topics.html", topics=reference_queries.all_topics())
+    return render_template("admin/named_list.html", items=reference_queries.all_topics(), **TOPIC_PAGES)
 
 
 @bp.route("/topics/new", methods=["GET", "POST"])
@@ -198,7 +212,7 @@ def topic_new():
         db.session.commit()
         flash(f"Added the topic {topic.name}.", "success")
         return redirect(url_for(".topics"))
-    return render_template("admin/topic_form.html", form=form, topic=None)
+    return render_template("admin/named_form.html", form=form, item=None, **TOPIC_PAGES)
 
 
 @bp.route("/topics/<int:topic_id>/edit", methods=["GET", "POST"])
@@ -218,7 +232,65 @@ def topic_edit(topic_id):
         db.session.commit()
         flash(f"Saved changes to {topic.name}.", "success")
         return redirect(url_for(".topics"))
-    return render_template("admin/topic_form.html", form=form, topic=topic)
+    return render_template("admin/named_form.html", form=form, item=topic, **TOPIC_PAGES)
+
+
+# Seldom-heard groups -------------------------------------------------------------
+
+GROUP_PAGES = {
+    "noun": "seldom-heard group",
+    "plural": "seldom-heard groups",
+    "intro": "Groups the partnership hears from least. Organisations and people on the map can represent them, "
+    "and the map shows which are under-reached.",
+    "list_endpoint": "admin.seldom_groups",
+    "new_endpoint": "admin.seldom_group_new",
+    "edit_endpoint": "admin.seldom_group_edit",
+    "id_arg": "seldom_group_id",
+}
+
+
+@bp.get("/seldom-heard-groups")
+@requires(Permission.ADMIN_REFERENCE)
+def seldom_groups():
+    """List the seldom-heard groups, archived last."""
+    return render_template(
+        "admin/named_list.html", items=stakeholder_queries.seldom_heard_groups(include_archived=True), **GROUP_PAGES
+    )
+
+
+@bp.route("/seldom-heard-groups/new", methods=["GET", "POST"])
+@requires(Permission.ADMIN_REFERENCE)
+def seldom_group_new():
+    """Add a seldom-heard group to the list."""
+    form = SeldomHeardGroupForm()
+    if form.validate_on_submit():
+        group = stakeholder_services.create_seldom_heard_group(
+            actor=current_user, name=form.name.data, description=form.description.data or ""
+        )
+        db.session.commit()
+        flash(f"Added {group.name}.", "success")
+        return redirect(url_for(".seldom_groups"))
+    return render_template("admin/named_form.html", form=form, item=None, **GROUP_PAGES)
+
+
+@bp.route("/seldom-heard-groups/<int:seldom_group_id>/edit", methods=["GET", "POST"])
+@requires(Permission.ADMIN_REFERENCE)
+def seldom_group_edit(seldom_group_id):
+    """Rename, describe, archive or restore a seldom-heard group."""
+    group = db.get_or_404(SeldomHeardGroup, seldom_group_id)
+    form = SeldomHeardGroupForm(group=group)
+    if form.validate_on_submit():
+        stakeholder_services.update_seldom_heard_group(
+            group,
+            actor=current_user,
+            name=form.name.data,
+            description=form.description.data or "",
+            is_archived=form.is_archived.data,
+        )
+        db.session.commit()
+        flash(f"Saved changes to {group.name}.", "success")
+        return redirect(url_for(".seldom_groups"))
+    return render_template("admin/named_form.html", form=form, item=group, **GROUP_PAGES)
 
 
 # Audit log -----------------------------------------------------------------------

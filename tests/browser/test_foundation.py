@@ -8,7 +8,16 @@ from playwright.sync_api import expect
 from tests.browser.conftest import assert_accessible, sign_in
 
 ROLE_NAVIGATION = {
-    "admin@example.org": ["Dashboard", "Stakeholders", "Engagement records", "Users", "Places", "Topics", "Audit log"],
+    "admin@example.org": [
+        "Dashboard",
+        "Stakeholders",
+        "Engagement records",
+        "Users",
+        "Places",
+        "Topics",
+        "Seldom-heard groups",
+        "Audit log",
+    ],
     "officer@example.org": ["Dashboard", "Stakeholders", "Engagement records"],
     "reviewer@example.org": ["Dashboard", "Stakeholders", "Engagement records"],
 }
