@@ -41,6 +41,8 @@ class Permission(StrEnum):
     DASHBOARD_VIEW = "dashboard:view"
     RECORDS_MANAGE = "records:manage"
     RECORDS_READ = "records:read"
+    RECORDS_RESOLVE = "records:resolve"
+    RECORDS_REVIEW = "records:review"
     STAKEHOLDERS_EXPORT = "stakeholders:export"
     STAKEHOLDERS_MANAGE = "stakeholders:manage"
     STAKEHOLDERS_READ = "stakeholders:read"
@@ -53,9 +55,15 @@ _STAFF = {
     Permission.ACCOUNT_MANAGE,
     Permission.DASHBOARD_VIEW,
     Permission.RECORDS_READ,
+    Permission.RECORDS_REVIEW,
     Permission.STAKEHOLDERS_READ,
 }
-_OFFICER = _STAFF | {Permission.RECORDS_MANAGE, Permission.STAKEHOLDERS_EXPORT, Permission.STAKEHOLDERS_MANAGE}
+_OFFICER = _STAFF | {
+    Permission.RECORDS_MANAGE,
+    Permission.RECORDS_RESOLVE,
+    Permission.STAKEHOLDERS_EXPORT,
+    Permission.STAKEHOLDERS_MANAGE,
+}
 
 #: Role -> permissions. NOTE: keep tests/test_route_matrix.py's expectations in step.
 GRANTS = {

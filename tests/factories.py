@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from engage.accounts.models import User
 from engage.extensions import db
 from engage.permissions import Role
-from engage.records.models import EngagementRecord, RecordKind, Sensitivity
+from engage.records.models import EngagementRecord, FlagReason, RecordFlag, RecordKind, Sensitivity
 from engage.reference.models import Place, PlaceKind, Topic
 from engage.stakeholders.models import (
     GroupMember,
@@ -129,3 +129,12 @@ class EngagementRecordFactory(BaseFactory):
     residents_reached = 12
     what_we_heard = HOSTILE
     sensitivity = Sensitivity.partners
+
+
+class RecordFlagFactory(BaseFactory):
+    class Meta:
+        model = RecordFlag
+
+    record = factory.SubFactory(EngagementRecordFactory)
+    reason = FlagReason.factual_concern
+    note = HOSTILE

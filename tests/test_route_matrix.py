@@ -73,6 +73,12 @@ MATRIX = {
     "records.detail": (Permission.RECORDS_READ, "staff"),
     "records.new": (Permission.RECORDS_MANAGE, "officers"),
     "records.edit": (Permission.RECORDS_MANAGE, "officers"),
+    "records.add_comment": (Permission.RECORDS_REVIEW, "staff"),
+    "records.add_flag": (Permission.RECORDS_REVIEW, "staff"),
+    "records.mark_reviewed": (Permission.RECORDS_REVIEW, "staff"),
+    "records.resolve_flag": (Permission.RECORDS_RESOLVE, "officers"),
+    "records.review_queue": (Permission.RECORDS_REVIEW, "staff"),
+    "records.flags": (Permission.RECORDS_RESOLVE, "officers"),
     "stakeholders.import_upload": (Permission.STAKEHOLDERS_MANAGE, "officers"),
     # An upload belongs to the officer who made it: anyone else gets 404 (see test_import.py).
     "stakeholders.import_review": (Permission.STAKEHOLDERS_MANAGE, "officers_404"),
@@ -130,6 +136,7 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
     from engage.permissions import Role
 
     users = {r: factories.UserFactory(role=Role(r)) for r in ("reviewer", "officer", "admin")}
+    record = factories.EngagementRecordFactory()
     organisation = factories.OrganisationFactory()
     person = factories.PersonFactory()
     group = factories.ProgrammeGroupFactory()
@@ -143,7 +150,8 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
         "person_id": person.id,
         "group_id": group.id,
         "seldom_group_id": factories.SeldomHeardGroupFactory().id,
-        "record_id": factories.EngagementRecordFactory().id,
+        "record_id": record.id,
+        "flag_id": factories.RecordFlagFactory(record=record).id,
     }
     db.session.commit()
     checks = mismatches = 0

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from engage.dates import now_utc, to_london
 from engage.forms import EngageForm, choices, strip_whitespace
-from engage.records.models import RecordKind, Sensitivity
+from engage.records.models import FlagReason, RecordKind, Sensitivity
 from engage.reference.queries import active_topics, place_choices
 from engage.stakeholders.forms import IdSelectMultipleField, resolve_stakeholder
 from engage.stakeholders.models import Organisation, Person
@@ -216,3 +216,42 @@ class RecordFilterForm(EngageForm):
             date_from=self.date_from.data if valid_dates else None,
             date_to=self.date_to.data if valid_dates else None,
         )
+
+
+class CommentForm(EngageForm):
+    """A comment on a record."""
+
+    body = TextAreaField(
+        "Add a comment",
+        validators=[
+            DataRequired("Enter a comment"),
+            Length(max=5000, message="A comment must be 5,000 characters or fewer"),
+        ],
+    )
+
+
+class FlagForm(EngageForm):
+    """Flag a record for an officer's attention."""
+
+    reason = RadioField(
+        "Why are you flagging this record?",
+        choices=choices((r.value, r.label) for r in FlagReason),
+        validators=[DataRequired("Choose why you are flagging this record")],
+    )
+    note = TextAreaField(
+        "More detail (optional)",
+        validators=[Optional(), Length(max=2000, message="Keep the detail to 2,000 characters")],
+    )
+
+    def validate_reason(self, field):
+        if field.data not in FlagReason.__members__:
+            raise ValidationError("Choose a reason from the list")
+
+
+class ResolveFlagForm(EngageForm):
+    """Resolve a flag, saying what was done."""
+
+    resolution = TextAreaField(
+        "What was done",
+        validators=[DataRequired("Say what was done about this flag"), Length(max=2000)],
+    )

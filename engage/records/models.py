@@ -1,12 +1,13 @@
 """Engagement records: what was done, with whom, where, and what was heard."""
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, Enum, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engage.db import TimestampMixin
+from engage.dates import now_utc
+from engage.db import TimestampMixin, UTCDateTime
 from engage.extensions import db
 
 
@@ -102,6 +103,13 @@ class EngagementRecord(TimestampMixin, db.Model):
     quotes: Mapped[list["RecordQuote"]] = relationship(
         back_populates="record", cascade="all, delete-orphan", order_by="RecordQuote.id"
     )
+    comments: Mapped[list["RecordComment"]] = relationship(
+        cascade="all, delete-orphan", order_by="RecordComment.created_at"
+    )
+    flags: Mapped[list["RecordFlag"]] = relationship(
+        back_populates="record", cascade="all, delete-orphan", order_by="RecordFlag.raised_at"
+    )
+    reviews: Mapped[list["RecordReview"]] = relationship(cascade="all, delete-orphan")
 
     def __repr__(self):
         return f"<EngagementRecord {self.id}>"
@@ -117,3 +125,72 @@ class RecordQuote(db.Model):
     text: Mapped[str] = mapped_column(Text)
 
     record: Mapped[EngagementRecord] = relationship(back_populates="quotes")
+
+
+class FlagReason(StrEnum):
+    """Why a reviewer flagged a record."""
+
+    identifiable = "identifiable"
+    needs_response = "needs_response"
+    factual_concern = "factual_concern"
+    other = "other"
+
+    @property
+    def label(self):
+        return {
+            "identifiable": "Identifiable information",
+            "needs_response": "Needs a response",
+            "factual_concern": "Factual concern",
+            "other": "Something else",
+        }[self]
+
+
+class RecordComment(db.Model):
+    """A reviewer's or officer's comment on a record."""
+
+    __tablename__ = "record_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("engagement_records.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    author = relationship("User")
+
+
+class RecordFlag(db.Model):
+    """A concern raised about a record, open until an officer resolves it."""
+
+    __tablename__ = "record_flags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("engagement_records.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[FlagReason] = mapped_column(_enum(FlagReason, 30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: Set when an officer resolves the flag; open while None.
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolution: Mapped[str] = mapped_column(Text, default="")
+
+    record = relationship(EngagementRecord, back_populates="flags")
+    raised_by = relationship("User", foreign_keys=[raised_by_id])
+    resolved_by = relationship("User", foreign_keys=[resolved_by_id])
+
+    @property
+    def is_open(self):
+        return self.resolved_at is None
+
+
+class RecordReview(db.Model):
+    """A reviewer marked a record as reviewed (once per reviewer)."""
+
+    __tablename__ = "record_reviews"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("engagement_records.id", ondelete="CASCADE"), primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    reviewer = relationship("User")

@@ -122,3 +122,25 @@ def last_engaged_column(model):
         .where(table.c[column] == model.id)
         .scalar_subquery()
     )
+
+
+def review_queue_page(user, page, per_page=25):
+    """Records ``user`` may read and has not yet marked reviewed, newest first."""
+    from engage.records.models import RecordReview
+
+    base = select(EngagementRecord).order_by(EngagementRecord.happened_on.desc(), EngagementRecord.id.desc())
+    not_reviewed = ~exists().where(RecordReview.record_id == EngagementRecord.id, RecordReview.reviewer_id == user.id)
+    return paginate(base, [visible_to(user), not_reviewed], EngagementRecord.id, page, per_page)
+
+
+def open_flags(user):
+    """Unresolved flags on records ``user`` may read, oldest first."""
+    from engage.records.models import RecordFlag
+
+    return db.session.scalars(
+        select(RecordFlag)
+        .join(EngagementRecord, EngagementRecord.id == RecordFlag.record_id)
+        .where(RecordFlag.resolved_at.is_(None), visible_to(user))
+        .options(selectinload(RecordFlag.record), selectinload(RecordFlag.raised_by))
+        .order_by(RecordFlag.raised_at, RecordFlag.id)
+    ).all()

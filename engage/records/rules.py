@@ -29,3 +29,7 @@ def visible_to(user):
 def can_edit_record(user, record):
     """Officers and administrators edit any record they can read (all of them)."""
     return role_of(user) in (Role.officer, Role.admin)
+
+
+# Reviewing (commenting, flagging, marking reviewed) needs exactly what reading does.
+rule(Permission.RECORDS_REVIEW)(can_read_record)

@@ -1,8 +1,9 @@
 """Writes to engagement records, each with its audit entry. The caller commits."""
 
 from engage import audit
+from engage.dates import now_utc
 from engage.extensions import db
-from engage.records.models import EngagementRecord, RecordQuote
+from engage.records.models import EngagementRecord, RecordComment, RecordFlag, RecordQuote, RecordReview
 
 RECORD_FIELDS = (
     "title",
@@ -54,3 +55,44 @@ def update_record(record, *, actor, **values):
 def record_viewed(record, *, actor):
     """Log that someone opened a restricted record (who and when; never what it says)."""
     audit.record(actor, "view", record)
+
+
+def add_comment(record, *, actor, body):
+    """Comment on a record."""
+    comment = RecordComment(record_id=record.id, author_id=actor.id, body=body.strip())
+    db.session.add(comment)
+    audit.record(actor, "create", comment, ["body", "record_id"])
+    return comment
+
+
+def raise_flag(record, *, actor, reason, note=""):
+    """Flag a record for an officer's attention."""
+    flag = RecordFlag(record=record, reason=reason, note=note.strip(), raised_by_id=actor.id)
+    db.session.add(flag)
+    audit.record(actor, "create", flag, ["note", "reason", "record_id"])
+    return flag
+
+
+def resolve_flag(flag, *, actor, resolution):
+    """Close a flag, saying what was done about it.
+
+    :raises ValueError: if the flag is already resolved (two officers acting at once).
+    """
+    if not flag.is_open:
+        raise ValueError("This flag has already been resolved")
+    flag.resolved_at = now_utc()
+    flag.resolved_by_id = actor.id
+    flag.resolution = resolution.strip()
+    audit.record(actor, "update", flag, ["resolution", "resolved_at", "resolved_by_id"])
+    db.session.flush()
+
+
+def mark_reviewed(record, *, actor):
+    """Mark the record as reviewed by ``actor`` (doing it twice changes nothing)."""
+    if db.session.get(RecordReview, (record.id, actor.id)) is not None:
+        return None
+    review = RecordReview(record_id=record.id, reviewer_id=actor.id)
+    db.session.add(review)
+    audit.record(actor, "create", review, ["record_id", "reviewer_id"], object_id=f"{record.id}:{actor.id}")
+    db.session.flush()
+    return review

@@ -1,8 +1,8 @@
 """initial schema: accounts, audit, reference data, stakeholder map, engagement records
 
-Revision ID: ef03b8433444
+Revision ID: ce3f5ea69d5d
 Revises:
-Create Date: 2026-11-23 00:14:01.596661
+Create Date: 2026-11-23 01:01:50.712839
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import engage.db
 
 
 # revision identifiers, used by Alembic.
-revision = 'ef03b8433444'
+revision = 'ce3f5ea69d5d'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -302,6 +302,38 @@ def upgrade():
     with op.batch_alter_table('person_topics', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_topics_topic_id'), ['topic_id'], unique=False)
 
+    op.create_table('record_comments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', engage.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_record_comments_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['record_id'], ['engagement_records.id'], name=op.f('fk_record_comments_record_id_engagement_records'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_record_comments'))
+    )
+    with op.batch_alter_table('record_comments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_record_comments_record_id'), ['record_id'], unique=False)
+
+    op.create_table('record_flags',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Enum('identifiable', 'needs_response', 'factual_concern', 'other', name='flagreason', native_enum=False, length=30), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('raised_by_id', sa.Integer(), nullable=True),
+    sa.Column('raised_at', engage.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', engage.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolution', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['raised_by_id'], ['users.id'], name=op.f('fk_record_flags_raised_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['record_id'], ['engagement_records.id'], name=op.f('fk_record_flags_record_id_engagement_records'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['users.id'], name=op.f('fk_record_flags_resolved_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_record_flags'))
+    )
+    with op.batch_alter_table('record_flags', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_record_flags_record_id'), ['record_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_record_flags_resolved_at'), ['resolved_at'], unique=False)
+
     op.create_table('record_organisations',
     sa.Column('record_id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -352,6 +384,17 @@ def upgrade():
     with op.batch_alter_table('record_reviewers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_record_reviewers_user_id'), ['user_id'], unique=False)
 
+    op.create_table('record_reviews',
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('reviewer_id', sa.Integer(), nullable=False),
+    sa.Column('reviewed_at', engage.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['record_id'], ['engagement_records.id'], name=op.f('fk_record_reviews_record_id_engagement_records'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reviewer_id'], ['users.id'], name=op.f('fk_record_reviews_reviewer_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('record_id', 'reviewer_id', name=op.f('pk_record_reviews'))
+    )
+    with op.batch_alter_table('record_reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_record_reviews_reviewer_id'), ['reviewer_id'], unique=False)
+
     op.create_table('record_topics',
     sa.Column('record_id', sa.Integer(), nullable=False),
     sa.Column('topic_id', sa.Integer(), nullable=False),
@@ -376,11 +419,14 @@ def upgrade():
 
 def downgrade():
     op.drop_table("record_topics")
+    op.drop_table("record_reviews")
     op.drop_table("record_reviewers")
     op.drop_table("record_quotes")
     op.drop_table("record_places")
     op.drop_table("record_people")
     op.drop_table("record_organisations")
+    op.drop_table("record_flags")
+    op.drop_table("record_comments")
     op.drop_table("person_topics")
     op.drop_table("person_places")
     op.drop_table("person_groups")
