@@ -6,7 +6,8 @@ from sqlalchemy import text
 
 from engage.extensions import db
 from engage.main import queries
-from engage.permissions import PUBLIC, Permission, requires
+from engage.permissions import PUBLIC, Permission, can, requires
+from engage.records import queries as records_queries
 
 bp = Blueprint("main", __name__)
 
@@ -24,6 +25,8 @@ def dashboard():
     """Show a signed-in member of staff their starting page."""
     return render_template(
         "main/dashboard.html",
+        to_review=records_queries.review_queue_page(current_user, 1, per_page=5),
+        open_flags=records_queries.open_flags(current_user) if can(current_user, Permission.RECORDS_RESOLVE) else [],
         recent=queries.recent_activity_of(current_user),
         systems=queries.place_tree(),
         topics=queries.active_topics(),
