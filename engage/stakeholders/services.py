@@ -50,23 +50,26 @@ class StakeholderRuleError(ValueError):
 
 
 def _assign(obj, fields, values):
+    """Set the given fields and links on ``obj``; return the names of every field that changed.
+
+    Column changes are read from the session before any flush can clear them.
+    """
     # Loading a link collection would autoflush the column changes and wipe their history, so
     # the audit entry would name only the links. Equal values are not set: an expired attribute
     # set to its own value would count as a change.
+    changed = []
     with db.session.no_autoflush:
         for key in fields:
             if key in values and getattr(obj, key) != values[key]:
                 setattr(obj, key, values[key])
+                changed.append(key)
         for key in LINK_FIELDS:
             if key in values:
                 current = getattr(obj, key)
                 if {o.id for o in current} != {o.id for o in values[key]}:
                     setattr(obj, key, list(values[key]))
-                    obj._changed_links = [*getattr(obj, "_changed_links", []), key]
-
-
-def _changed(obj):
-    return sorted({*audit.changed_fields(obj), *getattr(obj, "_changed_links", [])})
+                    changed.append(key)
+    return sorted(changed)
 
 
 def _set_fields(values, fields):
@@ -90,8 +93,7 @@ def update_organisation(organisation, *, actor, **values):
         if node.id == organisation.id:
             raise StakeholderRuleError("An organisation cannot belong to itself or to one of its own members")
         node = node.parent
-    _assign(organisation, ORGANISATION_FIELDS, values)
-    changed = _changed(organisation)
+    changed = _assign(organisation, ORGANISATION_FIELDS, values)
     if changed:
         audit.record(actor, "update", organisation, changed)
     db.session.flush()
@@ -124,8 +126,7 @@ def create_person(*, actor, **values):
 
 def update_person(person, *, actor, **values):
     """Change a person's details."""
-    _assign(person, PERSON_FIELDS, values)
-    changed = _changed(person)
+    changed = _assign(person, PERSON_FIELDS, values)
     if changed:
         audit.record(actor, "update", person, changed)
     db.session.flush()
