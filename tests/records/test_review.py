@@ -91,3 +91,11 @@ def test_a_flag_of_another_record_cannot_be_resolved_through_this_one(app, db, l
     )
     assert response.status_code == 404
     assert db.session.get(RecordFlag, flag.id).resolved_at is None
+
+
+def test_record_page_title_is_just_the_record_title(app, login_as, client):
+    record = factories.EngagementRecordFactory(title="Coffee morning")
+    login_as(factories.UserFactory(role=Role.reviewer))
+    html = text_of(client.get(f"/records/{record.id}"))
+    assert "<title>Coffee morning – Engage – NHS</title>" in html
+    assert html.count('id="review"') == 1
