@@ -70,6 +70,7 @@ MATRIX = {
     "stakeholders.group_remove_member": (Permission.STAKEHOLDERS_MANAGE, "officers"),
     "stakeholders.coverage": (Permission.STAKEHOLDERS_READ, "staff"),
     "records.index": (Permission.RECORDS_READ, "staff"),
+    "records.export": (Permission.RECORDS_READ, "staff"),
     "records.detail": (Permission.RECORDS_READ, "staff"),
     "records.new": (Permission.RECORDS_MANAGE, "officers"),
     "records.edit": (Permission.RECORDS_MANAGE, "officers"),

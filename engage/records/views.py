@@ -8,7 +8,7 @@ from engage.accounts.models import User
 from engage.extensions import db
 from engage.forms import ConfirmForm
 from engage.permissions import Permission, Role, can, requires
-from engage.records import queries, services
+from engage.records import exporters, queries, services
 from engage.records.forms import CommentForm, FlagForm, RecordFilterForm, RecordForm, ResolveFlagForm
 from engage.records.models import EngagementRecord, FlagReason, RecordFlag, RecordReview, Sensitivity
 from engage.stakeholders.queries import programme_groups
@@ -45,6 +45,18 @@ def index():
         abort(404)
     results = queries.records_page(current_user, form.to_filter(), page)
     return render_template("records/index.html", form=form, page=results)
+
+
+@bp.get("/export.<any(csv, xlsx):fmt>")
+@requires(Permission.RECORDS_READ)
+def export(fmt):
+    """Download the records search as CSV or XLSX: only records the user may read."""
+    form = RecordFilterForm(request.args)
+    form.validate()
+    flt = form.to_filter()
+    exporters.record_export(current_user, fmt, flt)
+    db.session.commit()
+    return exporters.response(current_user, flt, fmt)
 
 
 @bp.route("/new", methods=["GET", "POST"])

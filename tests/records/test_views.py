@@ -120,3 +120,26 @@ def test_gaps_list_puts_stakeholders_to_manage_closely_first_and_skips_the_recen
     assert html.index("Manage me closely") < html.index("Monitor me")
     bad = officer_client.get("/stakeholders/coverage", query_string={"days": "0"}).get_data(as_text=True)
     assert "Enter a number of days from 1 to 3650" in bad
+
+
+def test_export_contains_only_readable_matching_records_with_formulas_neutralised(app, db, login_as, client):
+    import csv
+    import io
+    import zipfile
+
+    reviewer = factories.UserFactory(role=Role.reviewer)
+    factories.EngagementRecordFactory(title='=HYPERLINK("http://evil") falls clinic', what_we_heard="+1 -2 @SUM(A1)")
+    factories.EngagementRecordFactory(title="Secret falls outreach", sensitivity="restricted")
+    factories.EngagementRecordFactory(title="Diabetes survey")
+    login_as(reviewer)
+    response = client.get("/records/export.csv", query_string={"q": "falls"})
+    table = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [row[4] for row in table[1:]] == ['\'=HYPERLINK("http://evil") falls clinic']
+    assert table[1][9] == "'+1 -2 @SUM(A1)"
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in table for cell in row)
+    xlsx = client.get("/records/export.xlsx", query_string={"q": "falls"})
+    with zipfile.ZipFile(io.BytesIO(xlsx.data)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "Secret falls outreach" not in sheet
+    exports = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all()
+    assert [e.changed_fields for e in exports] == [["filter:q", "format:csv"], ["filter:q", "format:xlsx"]]
