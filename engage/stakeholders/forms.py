@@ -376,10 +376,9 @@ class ProgrammeGroupForm(EngageForm):
     def __init__(self, *args, group=None, **kwargs):
         super().__init__(*args, obj=group, **kwargs)
         self.group = group
-        self.place_ids = [pid for pid, _label, _kind in place_choices(include_all=True)]
-        self.place_id.choices = choices(
-            [(0, "Not tied to one place")] + [(pid, label) for pid, label, _kind in place_choices(include_all=True)]
-        )
+        places = [(pid, label) for pid, label, _kind in place_choices(include_all=True)]
+        self.place_ids = [pid for pid, _label in places]
+        self.place_id.choices = choices([(0, "Not tied to one place"), *places])
         if group is not None and not self.is_submitted():
             self.place_id.data = group.place_id or 0
 

@@ -214,7 +214,10 @@ def programme_groups():
     """Return programme groups with their members loaded, by name."""
     return db.session.scalars(
         select(ProgrammeGroup)
-        .options(selectinload(ProgrammeGroup.members).selectinload(GroupMember.person))
+        .options(
+            selectinload(ProgrammeGroup.members).selectinload(GroupMember.person),
+            selectinload(ProgrammeGroup.place),  # shown beside each group on the list
+        )
         .order_by(ProgrammeGroup.name)
     ).all()
 
