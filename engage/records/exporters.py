@@ -9,6 +9,7 @@ from engage.exports import csv_response, xlsx_response
 from engage.extensions import db
 from engage.records.models import EngagementRecord
 from engage.records.queries import conditions
+from engage.records.redaction import for_reader
 
 HEADER = [
     "ID", "Date", "End date", "Type", "Title", "Places", "Topics", "Organisations", "Residents who took part",
@@ -42,7 +43,7 @@ def rows(user, flt):
         yield [
             r.id, r.happened_on.isoformat(), r.ended_on.isoformat() if r.ended_on else "", r.kind.label, r.title,
             "; ".join(p.name for p in r.places), "; ".join(t.name for t in r.topics),
-            "; ".join(o.name for o in r.organisations), r.residents_reached, r.what_we_heard,
+            "; ".join(o.name for o in r.organisations), r.residents_reached, for_reader(user, r, r.what_we_heard),
             " | ".join(q.text for q in r.quotes), r.sensitivity.short_label,
         ]  # fmt: skip
 

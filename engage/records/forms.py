@@ -61,7 +61,11 @@ class RecordForm(EngageForm):
     )
     what_we_heard = TextAreaField(
         "What we heard",
-        description="Local experience and views. You can use Markdown: **bold**, lists with -, links.",
+        description=(
+            "Local experience and views. You can use Markdown: **bold**, lists with -, links. "
+            "Wrap anything that identifies someone in double square brackets, [[like this]]: "
+            "reviewers from partner organisations see it removed."
+        ),
         validators=[
             Optional(),
             Length(max=MAX_TEXT, message=f"What we heard must be {MAX_TEXT:,} characters or fewer"),

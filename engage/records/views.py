@@ -8,7 +8,7 @@ from engage.accounts.models import User
 from engage.extensions import db
 from engage.forms import ConfirmForm
 from engage.permissions import Permission, Role, can, requires
-from engage.records import exporters, queries, services
+from engage.records import exporters, queries, redaction, services
 from engage.records.forms import CommentForm, FlagForm, RecordFilterForm, RecordForm, ResolveFlagForm
 from engage.records.models import EngagementRecord, FlagReason, RecordFlag, RecordReview, Sensitivity
 from engage.stakeholders.queries import programme_groups
@@ -94,6 +94,9 @@ def _detail(record, status=200, **forms):
         "resolve_form": ResolveFlagForm(formdata=None),
         "reviewed_form": ConfirmForm(formdata=None),
         "reviewed_by_me": db.session.get(RecordReview, (record.id, current_user.id)) is not None,
+        "has_identifying": redaction.has_identifying,
+        "sees_identifying": redaction.sees_identifying,
+        "render_for_reader": redaction.render_for_reader,
         **forms,
     }
     if forms:
