@@ -90,6 +90,7 @@ def import_all_models():
     from engage.records import rules as records_rules  # noqa: F401  (registers object-level rules)
     from engage.reference import models as reference_models  # noqa: F401
     from engage.stakeholders import models as stakeholder_models  # noqa: F401
+    from engage.themes import models as themes_models  # noqa: F401
 
 
 def register_blueprints(app):
@@ -99,8 +100,9 @@ def register_blueprints(app):
     from engage.main.views import bp as main_bp
     from engage.records.views import bp as records_bp
     from engage.stakeholders.views import bp as stakeholders_bp
+    from engage.themes.views import bp as themes_bp
 
-    for bp in (main_bp, accounts_bp, admin_bp, stakeholders_bp, records_bp):
+    for bp in (main_bp, accounts_bp, admin_bp, stakeholders_bp, records_bp, themes_bp):
         app.register_blueprint(bp)
 
 

@@ -46,6 +46,8 @@ class Permission(StrEnum):
     STAKEHOLDERS_EXPORT = "stakeholders:export"
     STAKEHOLDERS_MANAGE = "stakeholders:manage"
     STAKEHOLDERS_READ = "stakeholders:read"
+    THEMES_MANAGE = "themes:manage"
+    THEMES_READ = "themes:read"
 
 
 #: Marks a route anyone may open, signed in or not. Declared explicitly, never assumed.
@@ -57,12 +59,14 @@ _STAFF = {
     Permission.RECORDS_READ,
     Permission.RECORDS_REVIEW,
     Permission.STAKEHOLDERS_READ,
+    Permission.THEMES_READ,
 }
 _OFFICER = _STAFF | {
     Permission.RECORDS_MANAGE,
     Permission.RECORDS_RESOLVE,
     Permission.STAKEHOLDERS_EXPORT,
     Permission.STAKEHOLDERS_MANAGE,
+    Permission.THEMES_MANAGE,
 }
 
 #: Role -> permissions. NOTE: keep tests/test_route_matrix.py's expectations in step.

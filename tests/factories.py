@@ -8,7 +8,16 @@ from argon2 import PasswordHasher
 from engage.accounts.models import User
 from engage.extensions import db
 from engage.permissions import Role
-from engage.records.models import EngagementRecord, FlagReason, RecordFlag, RecordKind, Sensitivity
+from engage.records.models import (
+    ActionStatus,
+    EngagementRecord,
+    FlagReason,
+    RecordAction,
+    RecordFlag,
+    RecordKind,
+    RecordQuote,
+    Sensitivity,
+)
 from engage.reference.models import Place, PlaceKind, Topic
 from engage.stakeholders.models import (
     GroupMember,
@@ -19,6 +28,7 @@ from engage.stakeholders.models import (
     ProgrammeGroup,
     SeldomHeardGroup,
 )
+from engage.themes.models import Theme, ThemeEvidence, slugify, title_key
 
 #: Every factory user has this password; the hash is made once, argon2 being slow on purpose.
 PASSWORD = "correct-horse-battery-staple-42"
@@ -137,4 +147,44 @@ class RecordFlagFactory(BaseFactory):
 
     record = factory.SubFactory(EngagementRecordFactory)
     reason = FlagReason.factual_concern
+    note = HOSTILE
+
+
+class RecordQuoteFactory(BaseFactory):
+    class Meta:
+        model = RecordQuote
+
+    record = factory.SubFactory(EngagementRecordFactory)
+    text = factory.Sequence(lambda n: f"Quote {n} {HOSTILE}")
+
+
+class RecordActionFactory(BaseFactory):
+    class Meta:
+        model = RecordAction
+
+    record = factory.SubFactory(EngagementRecordFactory)
+    description = factory.Sequence(lambda n: f"Action {n} {HOSTILE}")
+    owner = HOSTILE
+    status = ActionStatus.open
+
+
+class ThemeFactory(BaseFactory):
+    class Meta:
+        model = Theme
+
+    title = factory.Sequence(lambda n: f"Theme {n} {HOSTILE}")
+    title_key = factory.LazyAttribute(lambda o: title_key(o.title))
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    description = HOSTILE
+    response = ""
+
+
+class ThemeEvidenceFactory(BaseFactory):
+    class Meta:
+        model = ThemeEvidence
+
+    theme = factory.SubFactory(ThemeFactory)
+    record = factory.SubFactory(EngagementRecordFactory)
+    quote = None
+    quote_key = factory.LazyAttribute(lambda o: o.quote.id if o.quote is not None else 0)
     note = HOSTILE

@@ -80,6 +80,18 @@ MATRIX = {
     "records.resolve_flag": (Permission.RECORDS_RESOLVE, "officers"),
     "records.review_queue": (Permission.RECORDS_REVIEW, "staff"),
     "records.flags": (Permission.RECORDS_RESOLVE, "officers"),
+    "records.add_action": (Permission.RECORDS_MANAGE, "officers"),
+    "records.edit_action": (Permission.RECORDS_MANAGE, "officers"),
+    "themes.index": (Permission.THEMES_READ, "staff"),
+    "themes.new": (Permission.THEMES_MANAGE, "officers"),
+    "themes.detail": (Permission.THEMES_READ, "staff"),
+    "themes.edit": (Permission.THEMES_MANAGE, "officers"),
+    "themes.publish": (Permission.THEMES_MANAGE, "officers"),
+    "themes.unpublish": (Permission.THEMES_MANAGE, "officers"),
+    "themes.add_evidence": (Permission.THEMES_MANAGE, "officers"),
+    "themes.add_record_evidence": (Permission.THEMES_MANAGE, "officers"),
+    "themes.remove_evidence": (Permission.THEMES_MANAGE, "officers"),
+    "themes.you_said_we_did": (PUBLIC, "public"),
     "stakeholders.import_upload": (Permission.STAKEHOLDERS_MANAGE, "officers"),
     # An upload belongs to the officer who made it: anyone else gets 404 (see test_import.py).
     "stakeholders.import_review": (Permission.STAKEHOLDERS_MANAGE, "officers_404"),
@@ -138,6 +150,7 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
 
     users = {r: factories.UserFactory(role=Role(r)) for r in ("reviewer", "officer", "admin")}
     record = factories.EngagementRecordFactory()
+    theme = factories.ThemeFactory()
     organisation = factories.OrganisationFactory()
     person = factories.PersonFactory()
     group = factories.ProgrammeGroupFactory()
@@ -153,6 +166,9 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
         "seldom_group_id": factories.SeldomHeardGroupFactory().id,
         "record_id": record.id,
         "flag_id": factories.RecordFlagFactory(record=record).id,
+        "action_id": factories.RecordActionFactory(record=record).id,
+        "theme_id": theme.id,
+        "evidence_id": factories.ThemeEvidenceFactory(theme=theme, record=record).id,
     }
     db.session.commit()
     checks = mismatches = 0

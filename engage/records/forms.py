@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from engage.dates import now_utc, to_london
 from engage.forms import EngageForm, choices, strip_whitespace
-from engage.records.models import FlagReason, RecordKind, Sensitivity
+from engage.records.models import ActionStatus, FlagReason, RecordKind, Sensitivity
 from engage.reference.queries import active_topics, place_choices
 from engage.stakeholders.forms import IdSelectMultipleField, resolve_stakeholder
 from engage.stakeholders.models import Organisation, Person
@@ -70,6 +70,13 @@ class RecordForm(EngageForm):
             Optional(),
             Length(max=MAX_TEXT, message=f"What we heard must be {MAX_TEXT:,} characters or fewer"),
         ],
+    )
+    outcomes = TextAreaField(
+        "Outcomes (optional)",
+        description=(
+            "What changed as a result. You can use Markdown. Add actions with owners and dates on the record page."
+        ),
+        validators=[Optional(), Length(max=MAX_TEXT, message=f"Outcomes must be {MAX_TEXT:,} characters or fewer")],
     )
     quotes = TextAreaField(
         "Quotes from residents (optional)",
@@ -162,6 +169,7 @@ class RecordForm(EngageForm):
             "programme_group_id": self.programme_group_id.data or None,
             "residents_reached": self.residents_reached.data or 0,
             "what_we_heard": (self.what_we_heard.data or "").strip(),
+            "outcomes": (self.outcomes.data or "").strip(),
             "sensitivity": Sensitivity(self.sensitivity.data),
             "places": [db.session.get(Place, i) for i in self.places.data or []],
             "topics": [db.session.get(Topic, i) for i in self.topics.data or []],
@@ -259,3 +267,61 @@ class ResolveFlagForm(EngageForm):
         "What was done",
         validators=[DataRequired("Say what was done about this flag"), Length(max=2000)],
     )
+
+
+class ActionForm(EngageForm):
+    """Add or edit an action agreed on a record."""
+
+    description = TextAreaField(
+        "What will be done",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Enter what will be done"),
+            Length(max=2000, message="Keep the action to 2,000 characters"),
+        ],
+    )
+    owner = StringField(
+        "Owner",
+        description="A person or a team, for example Discharge team, Maidstone Hospital",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Enter who owns this action"),
+            Length(max=200, message="Keep the owner to 200 characters"),
+        ],
+    )
+    due_on = DateField(
+        "Due date (optional)",
+        invalid_value_message="Enter a real date, for example 2026-12-01",
+        validators=[Optional()],
+    )
+    status = RadioField(
+        "Status",
+        choices=choices((s.value, s.label) for s in ActionStatus),
+        default=ActionStatus.open.value,
+        validators=[DataRequired("Choose the status")],
+    )
+    outcome = TextAreaField(
+        "Outcome (optional)",
+        description="What came of it",
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=2000, message="Keep the outcome to 2,000 characters")],
+    )
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        if obj is not None and not self.is_submitted():
+            self.status.data = obj.status.value
+
+    def validate_status(self, field):
+        if field.data not in ActionStatus.__members__:
+            raise ValidationError("Choose a status from the list")
+
+    def values(self):
+        """Return cleaned values for the action services."""
+        return {
+            "description": self.description.data,
+            "owner": self.owner.data,
+            "due_on": self.due_on.data,
+            "status": ActionStatus(self.status.data),
+            "outcome": self.outcome.data or "",
+        }

@@ -90,6 +90,8 @@ class EngagementRecord(TimestampMixin, db.Model):
     residents_reached: Mapped[int] = mapped_column(Integer, default=0)
     #: Markdown; rendered through engage.text.render_markdown, never as raw HTML.
     what_we_heard: Mapped[str] = mapped_column(Text, default="")
+    #: Markdown: what changed as a result (a summary; the actions below carry owners and dates).
+    outcomes: Mapped[str] = mapped_column(Text, default="")
     sensitivity: Mapped[Sensitivity] = mapped_column(_enum(Sensitivity, 20), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
@@ -110,6 +112,9 @@ class EngagementRecord(TimestampMixin, db.Model):
         back_populates="record", cascade="all, delete-orphan", order_by="RecordFlag.raised_at"
     )
     reviews: Mapped[list["RecordReview"]] = relationship(cascade="all, delete-orphan")
+    actions: Mapped[list["RecordAction"]] = relationship(
+        back_populates="record", cascade="all, delete-orphan", order_by="RecordAction.id"
+    )
 
     def __repr__(self):
         return f"<EngagementRecord {self.id}>"
@@ -194,3 +199,51 @@ class RecordReview(db.Model):
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     reviewer = relationship("User")
+
+
+class ActionStatus(StrEnum):
+    """Where an action stands. Open and in-progress actions past their due date are overdue."""
+
+    open = "open"
+    in_progress = "in_progress"
+    done = "done"
+    cancelled = "cancelled"
+
+    @property
+    def label(self):
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def is_closed(self):
+        return self in (ActionStatus.done, ActionStatus.cancelled)
+
+
+#: Statuses that still need doing (the overdue rule and the dashboard use these).
+OPEN_STATUSES = (ActionStatus.open, ActionStatus.in_progress)
+
+
+class RecordAction(TimestampMixin, db.Model):
+    """Something the partnership agreed to do about what it heard, with an owner and a due date."""
+
+    __tablename__ = "record_actions"
+    __table_args__ = (Index("ix_record_actions_status_due_on", "status", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("engagement_records.id", ondelete="CASCADE"), index=True)
+    #: Plain text (full-text search indexes it).
+    description: Mapped[str] = mapped_column(Text)
+    #: A person's name or a team, as free text: owners are often outside the partnership's staff.
+    owner: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date | None]
+    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus, 20), default=ActionStatus.open)
+    #: The London day the action was marked done; cleared if it is reopened.
+    completed_on: Mapped[date | None]
+    #: What came of it, in plain text (shown beside the action).
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    record: Mapped[EngagementRecord] = relationship(back_populates="actions")
+
+    def is_overdue(self, today):
+        """True when the action is still open and its due date is before ``today`` (a London date)."""
+        return self.status in OPEN_STATUSES and self.due_on is not None and self.due_on < today

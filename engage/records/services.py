@@ -1,9 +1,17 @@
 """Writes to engagement records, each with its audit entry. The caller commits."""
 
 from engage import audit
-from engage.dates import now_utc
+from engage.dates import now_utc, to_london
 from engage.extensions import db
-from engage.records.models import EngagementRecord, RecordComment, RecordFlag, RecordQuote, RecordReview
+from engage.records.models import (
+    ActionStatus,
+    EngagementRecord,
+    RecordAction,
+    RecordComment,
+    RecordFlag,
+    RecordQuote,
+    RecordReview,
+)
 
 RECORD_FIELDS = (
     "title",
@@ -13,6 +21,7 @@ RECORD_FIELDS = (
     "programme_group_id",
     "residents_reached",
     "what_we_heard",
+    "outcomes",
     "sensitivity",
 )
 LINK_FIELDS = ("places", "topics", "organisations", "people", "reviewers")
@@ -21,15 +30,20 @@ LINK_FIELDS = ("places", "topics", "organisations", "people", "reviewers")
 def _apply(record, values):
     changed = []
     for key in RECORD_FIELDS:
-        if getattr(record, key) != values[key]:
-            setattr(record, key, values[key])
+        value = values.get(key, "") if key == "outcomes" else values[key]
+        if getattr(record, key) != value:
+            setattr(record, key, value)
             changed.append(key)
     for key in LINK_FIELDS:
         if {o.id for o in getattr(record, key)} != {o.id for o in values[key]}:
             setattr(record, key, list(values[key]))
             changed.append(key)
     if [q.text for q in record.quotes] != values["quotes"]:
-        record.quotes = [RecordQuote(text=text) for text in values["quotes"]]
+        # Keep the rows of quotes whose words did not change: themes may hold them as evidence.
+        kept = {}
+        for quote in record.quotes:
+            kept.setdefault(quote.text, []).append(quote)
+        record.quotes = [kept[text].pop(0) if kept.get(text) else RecordQuote(text=text) for text in values["quotes"]]
         changed.append("quotes")
     return changed
 
@@ -96,3 +110,40 @@ def mark_reviewed(record, *, actor):
     audit.record(actor, "create", review, ["record_id", "reviewer_id"], object_id=f"{record.id}:{actor.id}")
     db.session.flush()
     return review
+
+
+ACTION_FIELDS = ("description", "owner", "due_on", "status", "outcome")
+
+
+def _london_today():
+    return to_london(now_utc()).date()
+
+
+def _apply_action(action, values):
+    changed = [key for key in ACTION_FIELDS if getattr(action, key) != values[key]]
+    for key in changed:
+        setattr(action, key, values[key])
+    # completed_on follows the status: set on the London day it is first marked done, cleared on reopening.
+    completed_on = (action.completed_on or _london_today()) if action.status == ActionStatus.done else None
+    if action.completed_on != completed_on:
+        action.completed_on = completed_on
+        changed.append("completed_on")
+    return changed
+
+
+def add_action(record, *, actor, **values):
+    """Agree an action on a record: what, who owns it, by when."""
+    action = RecordAction(record=record, created_by_id=getattr(actor, "id", None))
+    db.session.add(action)
+    changed = _apply_action(action, values)
+    audit.record(actor, "create", action, [*changed, "record_id"])
+    return action
+
+
+def update_action(action, *, actor, **values):
+    """Change an action (its status, owner, due date or outcome); returns the fields changed."""
+    changed = _apply_action(action, values)
+    if changed:
+        audit.record(actor, "update", action, changed)
+    db.session.flush()
+    return changed

@@ -5,12 +5,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from engage.accounts.models import User
+from engage.dates import now_utc, to_london
 from engage.extensions import db
 from engage.forms import ConfirmForm
 from engage.permissions import Permission, Role, can, requires
 from engage.records import exporters, queries, redaction, services
-from engage.records.forms import CommentForm, FlagForm, RecordFilterForm, RecordForm, ResolveFlagForm
-from engage.records.models import EngagementRecord, FlagReason, RecordFlag, RecordReview, Sensitivity
+from engage.records.forms import ActionForm, CommentForm, FlagForm, RecordFilterForm, RecordForm, ResolveFlagForm
+from engage.records.models import EngagementRecord, FlagReason, RecordAction, RecordFlag, RecordReview, Sensitivity
 from engage.stakeholders.queries import programme_groups
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -87,7 +88,14 @@ def detail(record_id):
 
 def _detail(record, status=200, **forms):
     """Render the record page with its review forms (those given carry the user's errors)."""
+    from engage.themes import queries as theme_queries
+    from engage.themes.forms import RecordEvidenceForm
+
     context = {
+        "action_form": ActionForm(formdata=None),
+        "evidence_form": RecordEvidenceForm(formdata=None),
+        "themes_for_record": theme_queries.themes_with_record(record),
+        "today": to_london(now_utc()).date(),
         "record": record,
         "comment_form": CommentForm(formdata=None),
         "flag_form": FlagForm(formdata=None),
@@ -195,3 +203,34 @@ def edit(record_id):
         flash("Record updated.", "success")
         return redirect(url_for(".detail", record_id=record.id))
     return render_template("records/form.html", form=form, record=record)
+
+
+@bp.post("/<int:record_id>/actions")
+@requires(Permission.RECORDS_MANAGE)
+def add_action(record_id):
+    """Agree an action on a record."""
+    record = load_readable(record_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _detail(record, 400, action_form=form)
+    services.add_action(record, actor=current_user, **form.values())
+    db.session.commit()
+    flash("Action added.", "success")
+    return redirect(url_for(".detail", record_id=record.id) + "#actions")
+
+
+@bp.route("/<int:record_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@requires(Permission.RECORDS_MANAGE)
+def edit_action(record_id, action_id):
+    """Change an action: its status, owner, due date or outcome."""
+    record = load_readable(record_id)
+    action = db.get_or_404(RecordAction, action_id)
+    if action.record_id != record.id:
+        abort(404)
+    form = ActionForm(obj=action)
+    if form.validate_on_submit():
+        services.update_action(action, actor=current_user, **form.values())
+        db.session.commit()
+        flash("Action updated.", "success")
+        return redirect(url_for(".detail", record_id=record.id) + "#actions")
+    return render_template("records/action_form.html", form=form, record=record, action=action)

@@ -1,0 +1,1 @@
+"""Themes: evidence gathered across engagement records, and what was done about it ("you said, we did")."""
