@@ -13,7 +13,7 @@ from engage.accounts.models import User
 from engage.extensions import db
 from engage.permissions import Role
 from engage.records import services as record_services
-from engage.records.models import EngagementRecord, RecordKind, Sensitivity
+from engage.records.models import ActionStatus, EngagementRecord, RecordAction, RecordKind, Sensitivity
 from engage.reference.models import Place, PlaceKind, Topic
 from engage.stakeholders import services as stakeholder_services
 from engage.stakeholders.models import (
@@ -26,6 +26,8 @@ from engage.stakeholders.models import (
     ProgrammeGroup,
     SeldomHeardGroup,
 )
+from engage.themes import services as theme_services
+from engage.themes.models import Theme, ThemeEvidence, title_key
 
 DEMO_PASSWORD = "engage-demo-password"
 
@@ -540,6 +542,245 @@ RECORDS = [
 ]
 
 
+RECORDS += [
+    (
+        "Urgent treatment centres in west Kent: booking through NHS 111",
+        R.drop_in,
+        date(2026, 3, 11),
+        ["Maidstone Central", "Sevenoaks"],
+        ["Urgent care"],
+        ["Maidstone and Tunbridge Wells NHS Trust", "Healthwatch Kent"],
+        ["Dr Sarah Nwosu"],
+        56,
+        Sensitivity.public,
+        "Drop-ins at the Maidstone and Sevenoaks urgent treatment centres. Most people liked being given a time "
+        "slot by NHS 111 instead of waiting in a queue. People who walked in without calling 111 did not know "
+        "they could, and some had driven to Maidstone when Sevenoaks was nearer and quieter.\n\n"
+        "- Signs at the hospital entrance do not say where the urgent treatment centre is\n"
+        "- Parents wanted to know which centre sees young children",
+        [
+            "I rang 111, got a time, and was seen within twenty minutes. That is how it should work.",
+            "Nobody told me Sevenoaks was open in the evening. I drove past it to get to Maidstone.",
+        ],
+    ),
+    (
+        "Urgent care: questions at the Tunbridge Wells health fair",
+        R.public_event,
+        date(2025, 12, 6),
+        ["West Kent"],
+        ["Urgent care", "Primary care"],
+        ["NHS Kent and Medway Integrated Care Board"],
+        [],
+        88,
+        Sensitivity.public,
+        "People asked when to use NHS 111, the urgent treatment centre, their GP practice or A&E. Older residents "
+        "wanted a printed guide; younger residents wanted it in the NHS App.",
+        ["I just want someone to tell me where to go without me having to guess."],
+    ),
+    (
+        "Discharge: carers' coffee morning in Tonbridge",
+        R.drop_in,
+        date(2026, 5, 14),
+        ["Tonbridge"],
+        ["Discharge from hospital", "Frailty"],
+        ["Involve Kent", "Kent Community Health NHS Foundation Trust"],
+        ["Priya Shah"],
+        15,
+        Sensitivity.public,
+        "Carers told us discharge is smoother when the ward rings them the day before. Equipment such as a "
+        "commode or a bed rail sometimes arrived after the person was already home.",
+        [
+            "The day before is all we ask. Give us one day's notice.",
+            "The bed arrived two days after Dad did.",
+        ],
+    ),
+    (
+        "Video consultations: feedback from patient participation groups",
+        R.meeting,
+        date(2026, 1, 22),
+        ["Sevenoaks", "Maidstone Central"],
+        ["Video consultations", "Primary care"],
+        ["Riverside Surgery Patient Participation Group", "West Kent Primary Care"],
+        ["Eileen Baxter"],
+        9,
+        Sensitivity.public,
+        "PPG members reviewed the first year of video consultation appointments. They were positive about not "
+        "having to travel, but asked that a phone call always stays on offer for people without a smartphone.",
+        ["Video is fine for a review, but I would not want it for something new."],
+    ),
+    (
+        "Community diabetes clinics: focus group with South Asian women",
+        R.focus_group,
+        date(2026, 9, 3),
+        ["Maidstone Central"],
+        ["Diabetes", "Health inequalities"],
+        ["Kent Community Health NHS Foundation Trust"],
+        [],
+        11,
+        Sensitivity.partners,
+        "Women preferred a women-only session with a female clinician and an interpreter booked in advance. "
+        "Food advice felt written for a different diet; they asked for examples from home cooking.",
+        ["The leaflet told me to stop eating chapatis. It did not tell me what to eat instead."],
+    ),
+    (
+        "Mental health: community café conversations in Thanet",
+        R.outreach,
+        date(2026, 11, 4),
+        ["Thanet"],
+        ["Mental health", "Health inequalities"],
+        ["Kent and Medway NHS and Social Care Partnership Trust"],
+        ["Tom Ellery"],
+        23,
+        Sensitivity.partners,
+        "People described waiting months for talking therapies and wanted something to happen while they "
+        "waited: a check-in call, a group, or a named person to ring.",
+        ["A phone call once a month while I waited would have made all the difference."],
+    ),
+]
+
+#: Record title -> what changed as a result (Markdown).
+OUTCOMES = {
+    "Video consultations: co-design with patients": (
+        "Joining instructions are now sent by text with a phone number to ring if the link fails. "
+        "Patients can ask for a relative to join the call."
+    ),
+    "Urgent treatment centres in west Kent: booking through NHS 111": (
+        "Signs at the Maidstone Hospital entrance now show the way to the urgent treatment centre."
+    ),
+}
+
+A = ActionStatus
+# (record title, description, owner, due on, status, outcome)
+ACTIONS = [
+    (
+        "Hospital discharge: feedback from patients and carers",
+        "Agree with the wards a call to the carer the day before a planned discharge",
+        "Discharge team, Maidstone and Tunbridge Wells NHS Trust",
+        date(2026, 10, 30),
+        A.in_progress,
+        "",
+    ),
+    (
+        "Hospital discharge: feedback from patients and carers",
+        "Check how often medicines to take home are ready before noon",
+        "Pharmacy lead, Maidstone Hospital",
+        date(2026, 10, 16),
+        A.open,
+        "",
+    ),
+    (
+        "Discharge: carers' coffee morning in Tonbridge",
+        "Ask the equipment service to confirm delivery before the discharge date is set",
+        "Community equipment service, Kent County Council",
+        date(2026, 7, 31),
+        A.done,
+        "Delivery is now confirmed on the discharge checklist.",
+    ),
+    (
+        "Urgent treatment centres in west Kent: booking through NHS 111",
+        "Put signs to the urgent treatment centre at the Maidstone Hospital entrance",
+        "Estates, Maidstone and Tunbridge Wells NHS Trust",
+        date(2026, 5, 29),
+        A.done,
+        "New signs in place from May 2026.",
+    ),
+    (
+        "Urgent care: questions at the Tunbridge Wells health fair",
+        'Publish a printed and online "Which service when" guide for west Kent',
+        "Communications team, Kent and Medway ICB",
+        date(2026, 4, 30),
+        A.done,
+        "Guide published in April 2026 and sent to every GP practice and library.",
+    ),
+    (
+        "Urgent treatment centres: what residents told us",
+        "Review the redirection between sites that residents described",
+        "Urgent Care Delivery Board",
+        date(2026, 11, 13),
+        A.open,
+        "",
+    ),
+    (
+        "Community diabetes clinics: first three months",
+        "Book interpreters when the clinic appointment is made, not on the day",
+        "Diabetes service manager, KCHFT",
+        date(2026, 9, 30),
+        A.in_progress,
+        "",
+    ),
+    (
+        "Mental health: listening sessions with young people",
+        "Offer text and online chat check-ins for young people on the waiting list",
+        "West Kent Mind with KMPT",
+        date(2027, 1, 31),
+        A.open,
+        "",
+    ),
+    (
+        "Video consultations: co-design with patients",
+        "Send joining instructions by text with a phone number to ring if the link fails",
+        "West Kent Primary Care",
+        date(2026, 8, 31),
+        A.done,
+        "Live in all Sevenoaks practices from August 2026.",
+    ),
+]
+
+# (title, description, "we did" response, published, [(record title, quote or None, note)])
+THEMES = [
+    (
+        "Access to urgent care",
+        "Knowing where to go for urgent care that is not an emergency, and getting seen quickly.",
+        "- Three **urgent treatment centres** at Maidstone, Sevenoaks and Tunbridge Wells now offer appointments "
+        "booked through **NHS 111**, so you get a time instead of a queue.\n"
+        "- We published a printed and online guide, *Which service when*, and sent it to every GP practice and "
+        "library in west Kent.\n"
+        "- New signs at the Maidstone Hospital entrance show the way to the urgent treatment centre.",
+        True,
+        [
+            ("Urgent treatment centres in west Kent: booking through NHS 111", "I rang 111, got a time", None),
+            ("Urgent treatment centres in west Kent: booking through NHS 111", "Nobody told me Sevenoaks", None),
+            ("Urgent care: questions at the Tunbridge Wells health fair", "I just want someone", None),
+            ("Urgent treatment centres: what residents told us", None, "Redirection between sites, East Kent"),
+        ],
+    ),
+    (
+        "Discharge support",
+        "Going home from hospital on time, with medicines, equipment and carers ready.",
+        "We are agreeing with the wards a call to the carer the day before a planned discharge.",
+        False,
+        [
+            ("Hospital discharge: feedback from patients and carers", "We were told at four", None),
+            ("Discharge: carers' coffee morning in Tonbridge", "The day before is all we ask", None),
+            ("Discharge: carers' coffee morning in Tonbridge", "The bed arrived", "Equipment after the person"),
+        ],
+    ),
+    (
+        "Digital and video consultations",
+        "Appointments by video: what works, and keeping other ways to be seen.",
+        "We co-designed the video consultation appointments with patients. As a result:\n\n"
+        "- joining instructions are sent by text, with a phone number to ring if the link fails\n"
+        "- you can ask for a relative or carer to join the call\n"
+        "- a phone or face-to-face appointment is always still on offer.",
+        True,
+        [
+            ("Video consultations: co-design with patients", "It worked, but I only found the link", None),
+            ("Video consultations: feedback from patient participation groups", "Video is fine for a review", None),
+        ],
+    ),
+    (
+        "Care closer to home for older people",
+        "One named contact, falls prevention and planned respite for carers.",
+        "",
+        False,
+        [
+            ("Frailty: what older residents want from care closer to home", "I tell my story", None),
+            ("Frailty: what older residents want from care closer to home", None, "Transport to classes"),
+        ],
+    ),
+]
+
+
 def _get_or_add(model, lookup, **values):
     obj = db.session.scalar(select(model).filter_by(**lookup))
     if obj is not None:
@@ -577,6 +818,8 @@ def load_demo():
             )
             added["users"] += 1
     added["records"] = _load_records(by_name)
+    added["actions"] = _load_actions()
+    added["themes"] = _load_themes()
     db.session.flush()
     return added
 
@@ -677,6 +920,7 @@ def _load_records(places):
             programme_group_id=None,
             residents_reached=residents,
             what_we_heard=heard,
+            outcomes=OUTCOMES.get(title, ""),
             sensitivity=sensitivity,
             places=[places[p] for p in place_names],
             topics=[topics[t] for t in topic_names],
@@ -686,6 +930,59 @@ def _load_records(places):
             quotes=quotes,
         )
         added += 1
+    return added
+
+
+def _record(title):
+    return db.session.scalar(select(EngagementRecord).where(EngagementRecord.title == title))
+
+
+def _load_actions():
+    """Add the demo actions (some overdue) to their records; return how many were added."""
+    officer = account_services.find_user_by_email("officer@example.org")
+    added = 0
+    for title, description, owner, due_on, status, outcome in ACTIONS:
+        record = _record(title)
+        exists = db.session.scalar(
+            select(RecordAction.id).where(RecordAction.record_id == record.id, RecordAction.description == description)
+        )
+        if exists is None:
+            record_services.add_action(
+                record,
+                actor=officer,
+                description=description,
+                owner=owner,
+                due_on=due_on,
+                status=status,
+                outcome=outcome,
+            )
+            added += 1
+    return added
+
+
+def _load_themes():
+    """Add the demo themes with their evidence (quotes found by their opening words); return themes added."""
+    officer = account_services.find_user_by_email("officer@example.org")
+    added = 0
+    for title, description, response, published, evidence in THEMES:
+        theme = db.session.scalar(select(Theme).where(Theme.title_key == title_key(title)))
+        if theme is None:
+            theme = theme_services.create_theme(actor=officer, title=title, description=description, response=response)
+            if published:
+                theme_services.publish_response(theme, actor=officer)
+            added += 1
+        for record_title, quote_start, note in evidence:
+            record = _record(record_title)
+            quote = next((q for q in record.quotes if quote_start and q.text.startswith(quote_start)), None)
+            exists = db.session.scalar(
+                select(ThemeEvidence.id).where(
+                    ThemeEvidence.theme_id == theme.id,
+                    ThemeEvidence.record_id == record.id,
+                    ThemeEvidence.quote_key == (quote.id if quote else 0),
+                )
+            )
+            if exists is None:
+                theme_services.add_evidence(theme, record, actor=officer, quote=quote, note=note or "")
     return added
 
 

@@ -32,3 +32,12 @@ def main_content(response):
 def count_rows(db, model):
     """How many rows the table of ``model`` holds."""
     return db.session.scalar(select(func.count()).select_from(model))
+
+
+def table_rows(response, caption):
+    """The rows of the table with ``caption`` as (row header, value) pairs of plain text."""
+    body = text_of(response)
+    start = body.index(caption)
+    table = body[start : body.index("</table>", start)]
+    rows = re.findall(r'<th scope="row"[^>]*>(.*?)</th>\s*<td[^>]*>(.*?)</td>', table, re.S)
+    return [(plain(label), plain(value)) for label, value in rows]
