@@ -30,9 +30,8 @@ LINK_FIELDS = ("places", "topics", "organisations", "people", "reviewers")
 def _apply(record, values):
     changed = []
     for key in RECORD_FIELDS:
-        value = values.get(key, "") if key == "outcomes" else values[key]
-        if getattr(record, key) != value:
-            setattr(record, key, value)
+        if getattr(record, key) != values[key]:
+            setattr(record, key, values[key])
             changed.append(key)
     for key in LINK_FIELDS:
         if {o.id for o in getattr(record, key)} != {o.id for o in values[key]}:

@@ -72,7 +72,8 @@ class RecordEvidenceForm(EngageForm):
             raise ValidationError("Choose a theme from the list")
 
     def validate_quote_id(self, field):
-        if field.data and not str(field.data).isdigit():
+        # Digits only, and short enough for an integer column on PostgreSQL.
+        if field.data and not (str(field.data).isdigit() and len(str(field.data)) <= 9):
             raise ValidationError("That quote is not on this record")
 
 

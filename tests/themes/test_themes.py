@@ -80,10 +80,21 @@ def test_a_quote_of_another_record_is_not_found_and_nothing_is_stored(db, theme,
     assert count_rows(db, ThemeEvidence) == 0
 
 
-def test_choosing_no_theme_is_refused(db, theme, officer_client, post_form):
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"theme_id": "0"}, "Choose a theme from the list"),
+        ({"theme_id": "not a number"}, "Choose a theme from the list"),
+        ({"quote_id": "x"}, "That quote is not on this record"),
+        ({"quote_id": "9" * 30}, "That quote is not on this record"),
+    ],
+)
+def test_bad_record_evidence_input_is_refused(db, theme, officer_client, post_form, data, message):
     record = factories.EngagementRecordFactory()
-    response = post_form(f"/records/{record.id}/themes", {"theme_id": "0"}, form_url=f"/records/{record.id}")
-    assert response.status_code == 400 and "Choose a theme from the list" in text_of(response)
+    response = post_form(
+        f"/records/{record.id}/themes", {"theme_id": theme.id, **data}, form_url=f"/records/{record.id}"
+    )
+    assert response.status_code == 400 and message in text_of(response)
     assert count_rows(db, ThemeEvidence) == 0
 
 
