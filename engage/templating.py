@@ -15,6 +15,7 @@ NAVIGATION = [
     ("Dashboard", "main.dashboard", Permission.DASHBOARD_VIEW, "main.dashboard"),
     ("Stakeholders", "stakeholders.map", Permission.STAKEHOLDERS_READ, "stakeholders."),
     ("Engagement records", "records.index", Permission.RECORDS_READ, "records."),
+    ("Consultations", "consultations.manage_index", Permission.CONSULTATIONS_READ, "consultations.manage"),
     ("Users", "admin.users", Permission.ADMIN_USERS, "admin.user"),
     ("Places", "admin.places", Permission.ADMIN_REFERENCE, "admin.place"),
     ("Topics", "admin.topics", Permission.ADMIN_REFERENCE, "admin.topic"),

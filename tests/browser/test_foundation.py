@@ -12,14 +12,15 @@ ROLE_NAVIGATION = {
         "Dashboard",
         "Stakeholders",
         "Engagement records",
+        "Consultations",
         "Users",
         "Places",
         "Topics",
         "Seldom-heard groups",
         "Audit log",
     ],
-    "officer@example.org": ["Dashboard", "Stakeholders", "Engagement records"],
-    "reviewer@example.org": ["Dashboard", "Stakeholders", "Engagement records"],
+    "officer@example.org": ["Dashboard", "Stakeholders", "Engagement records", "Consultations"],
+    "reviewer@example.org": ["Dashboard", "Stakeholders", "Engagement records", "Consultations"],
 }
 
 
