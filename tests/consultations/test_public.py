@@ -35,7 +35,9 @@ def test_the_public_list_shows_open_first_then_closed_and_outcomes_never_drafts_
     make("Open now")
     make("Still a draft", stage=ConsultationStage.draft)
     make("Opens next week", opens=NOW + timedelta(days=7))
-    page = plain(main_content(client.get("/consultations/")))
+    body = main_content(client.get("/consultations/"))
+    assert "<script>alert('x')</script>" not in body and "&lt;script&gt;" in body
+    page = plain(body)
     assert "Still a draft" not in page and "Opens next week" not in page
     assert page.index("Open now") < page.index("Closed earlier") < page.index("Outcome out")
     assert "Closes in 5 days, on Friday 16 August 2019 at 11:59pm" in page
