@@ -206,3 +206,25 @@ def test_hostile_text_is_escaped_on_the_officer_pages(db, officer_client):
     page = text_of(officer_client.get(f"/consultations/manage/{consultation.id}"))
     assert "<script>alert('x')</script>" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_officer_publishes_the_outcome_and_residents_read_it(db, officer_client, post_form):
+    consultation = factories.ConsultationFactory(stage=ConsultationStage.analysing, closes_at=NOW - timedelta(days=9))
+    url = f"/consultations/manage/{consultation.id}/outcome"
+    empty = post_form(url, {"outcome": " "})
+    assert empty.status_code == 400 and "Enter the outcome" in text_of(empty)
+    db.session.refresh(consultation)
+    assert consultation.stage == ConsultationStage.analysing
+    assert post_form(url, {"outcome": "We will keep **both** centres. <script>x</script>"}).status_code == 302
+    public = main_content(officer_client.get(f"/consultations/{consultation.slug}"))
+    assert "<strong>both</strong>" in public and "<script>x</script>" not in public
+    assert "Outcome published" in plain(main_content(officer_client.get("/consultations/manage/")))
+
+
+def test_the_outcome_cannot_be_published_before_analysis(db, officer_client, post_form):
+    consultation = factories.ConsultationFactory(stage=ConsultationStage.ready)
+    response = post_form(f"/consultations/manage/{consultation.id}/outcome", {"outcome": "Decided"})
+    assert response.status_code == 400
+    assert "only while the responses are being analysed" in text_of(response)
+    db.session.refresh(consultation)
+    assert consultation.outcome == "" and consultation.stage == ConsultationStage.ready
