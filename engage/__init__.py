@@ -86,6 +86,7 @@ def import_all_models():
     """Import every model module so metadata (and autogenerate) sees every table."""
     from engage import audit  # noqa: F401
     from engage.accounts import models as accounts_models  # noqa: F401
+    from engage.consultations import models as consultation_models  # noqa: F401
     from engage.records import models as records_models  # noqa: F401
     from engage.records import rules as records_rules  # noqa: F401  (registers object-level rules)
     from engage.reference import models as reference_models  # noqa: F401
@@ -97,12 +98,13 @@ def register_blueprints(app):
     """Import and register every blueprint."""
     from engage.accounts.views import bp as accounts_bp
     from engage.admin.views import bp as admin_bp
+    from engage.consultations.views import bp as consultations_bp
     from engage.main.views import bp as main_bp
     from engage.records.views import bp as records_bp
     from engage.stakeholders.views import bp as stakeholders_bp
     from engage.themes.views import bp as themes_bp
 
-    for bp in (main_bp, accounts_bp, admin_bp, stakeholders_bp, records_bp, themes_bp):
+    for bp in (main_bp, accounts_bp, admin_bp, stakeholders_bp, records_bp, themes_bp, consultations_bp):
         app.register_blueprint(bp)
 
 

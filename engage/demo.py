@@ -3,13 +3,17 @@
 Loading is idempotent: each item is looked up by its natural key and only added when missing.
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
 from engage import audit
 from engage.accounts import services as account_services
 from engage.accounts.models import User
+from engage.consultations import services as consultation_services
+from engage.consultations.models import Consultation, ConsultationStage, DocumentKind
+from engage.consultations.timing import london_to_utc
+from engage.dates import now_utc, to_london
 from engage.extensions import db
 from engage.permissions import Role
 from engage.records import services as record_services
@@ -820,6 +824,7 @@ def load_demo():
     added["records"] = _load_records(by_name)
     added["actions"] = _load_actions()
     added["themes"] = _load_themes()
+    added["consultations"] = _load_consultations(by_name)
     db.session.flush()
     return added
 
@@ -983,6 +988,114 @@ def _load_themes():
             )
             if exists is None:
                 theme_services.add_evidence(theme, record, actor=officer, quote=quote, note=note or "")
+
+
+SEED_CONSULTATION_BODY = """The NHS in Kent and Medway is planning to change the way some aspects of health and care
+services are organised so they can provide better, more joined-up care. The intention is for Kent and Medway to become
+an integrated care system with:
+
+- GP practices working together in networks, called primary care networks
+- four new integrated care partnerships across Kent and Medway, drawing together all the NHS organisations in a
+  given area and working more closely with health improvement services and social care
+- a single commissioning organisation for Kent and Medway, led by local doctors, to take a bird's eye view of
+  health priorities for local people
+
+## What it will mean for you
+
+- more support to stay fit and well before things become a problem
+- better access to the care you need, when you need it, in a way that suits you
+- more focus on your physical **and** mental health and wellbeing
+- more care out of hospital, with staff working together as a single team
+"""
+
+UTC_BODY = """We want to hear what you think about how urgent treatment centres in West Kent should work: when they
+are open, what they treat, and how you get there.
+
+Urgent treatment centres treat injuries and illnesses that need attention the same day but are not emergencies,
+such as sprains, minor burns and infections. **This is a demonstration consultation**, made up for trying Engage out.
+"""
+
+
+def _london(day, hour, minute=0):
+    return london_to_utc(datetime.combine(day, time(hour, minute)))
+
+
+def _load_consultations(places):
+    """Add the 2019 Kent and Medway consultation (closed) and an open demonstration one; return how many."""
+    officer = account_services.find_user_by_email("officer@example.org")
+    topics = {t.name: t for t in db.session.scalars(select(Topic))}
+    added = 0
+    slug = "live-your-best-life-dartford-gravesham-swanley-2019"
+    if db.session.scalar(select(Consultation.id).where(Consultation.slug == slug)) is None:
+        consultation = consultation_services.create_consultation(
+            actor=None,
+            title="Creating an NHS that helps you live your best life in Dartford, Gravesham and Swanley",
+            slug=slug,
+            summary="How the NHS in Kent and Medway plans to organise some health and care services so they can "
+            "provide better, more joined-up care: primary care networks, integrated care partnerships and a "
+            "single commissioner.",
+            body=SEED_CONSULTATION_BODY,
+            opens_at=_london(date(2019, 6, 28), 9),
+            closes_at=_london(date(2019, 8, 16), 23, 59),
+            audiences="Everyone living in Kent and Medway, and NHS and care staff",
+            contact_name="Kent and Medway NHS engagement team",
+            contact_email="engagement@example.org",
+            contact_phone="",
+            has_online_survey=True,
+            postal_address="Freepost KENT & MEDWAY NHS\nNew Hythe Lane\nAylesford\nKent ME20 6WT",
+            response_email="consultation@example.org",
+            fairness_why_now="No decision had been made: CCG governing bodies and member practices were to discuss "
+            "the plan over the following weeks, with responses in front of them.",
+            fairness_information="A full document setting out the plans and a summary, published on the first day.",
+            fairness_length="Seven weeks, with discussion at every CCG governing body meeting in that time.",
+            places=[places["Kent and Medway"], places["Dartford, Gravesham and Swanley"]],
+            topics=[topics["Primary care"]],
+        )
+        # Made ready directly: the service refuses a closing time in the past, which this one has on purpose.
+        consultation.stage = ConsultationStage.ready
+        # Demonstration links (the seed names the documents but not where they were published).
+        for kind, title in (
+            (DocumentKind.full, "The plans in full (demonstration link)"),
+            (DocumentKind.summary, "Summary of the plans (demonstration link)"),
+        ):
+            consultation_services.add_document(
+                consultation, actor=None, kind=kind, language="", title=title, url=f"https://www.example.org/{kind}"
+            )
+        added += 1
+    slug = "urgent-treatment-centres-west-kent"
+    if db.session.scalar(select(Consultation.id).where(Consultation.slug == slug)) is None:
+        today = to_london(now_utc()).date()
+        consultation = consultation_services.create_consultation(
+            actor=officer,
+            title="Urgent treatment centres in West Kent",
+            slug=slug,
+            summary="Tell us how urgent treatment centres in Maidstone and Tunbridge Wells should work for you.",
+            body=UTC_BODY,
+            opens_at=_london(today - timedelta(days=14), 9),
+            closes_at=_london(today + timedelta(days=42), 23, 59),
+            audiences="Everyone in West Kent, especially parents of young children, older people and carers",
+            contact_name="West Kent HCP engagement team",
+            contact_email="westkent.engagement@example.org",
+            contact_phone="01632 960 001",
+            has_online_survey=True,
+            postal_address="Freepost WEST KENT HCP (demonstration address)",
+            response_email="westkent.utc@example.org",
+            fairness_why_now="Three options are still open; the board decides after reading the responses.",
+            fairness_information="The proposals, a summary and an easy read version, with travel-time maps.",
+            fairness_length="Eight weeks, avoiding the summer holidays, with two drop-in events.",
+            places=[places["West Kent"]],
+            topics=[topics["Urgent care"]],
+        )
+        consultation_services.mark_ready(consultation, actor=officer)
+        consultation_services.add_event(
+            consultation,
+            actor=officer,
+            title="Drop-in: urgent care in West Kent",
+            starts_at=_london(today + timedelta(days=10), 18),
+            ends_at=_london(today + timedelta(days=10), 19, 30),
+            venue="Maidstone community hub (demonstration venue)\nMaidstone, Kent",
+        )
+        added += 1
     return added
 
 

@@ -38,6 +38,8 @@ class Permission(StrEnum):
     ADMIN_AUDIT = "admin:audit"
     ADMIN_REFERENCE = "admin:reference"
     ADMIN_USERS = "admin:users"
+    CONSULTATIONS_MANAGE = "consultations:manage"
+    CONSULTATIONS_READ = "consultations:read"
     DASHBOARD_VIEW = "dashboard:view"
     RECORDS_MANAGE = "records:manage"
     RECORDS_READ = "records:read"
@@ -55,6 +57,7 @@ PUBLIC = "public"
 
 _STAFF = {
     Permission.ACCOUNT_MANAGE,
+    Permission.CONSULTATIONS_READ,
     Permission.DASHBOARD_VIEW,
     Permission.RECORDS_READ,
     Permission.RECORDS_REVIEW,
@@ -62,6 +65,7 @@ _STAFF = {
     Permission.THEMES_READ,
 }
 _OFFICER = _STAFF | {
+    Permission.CONSULTATIONS_MANAGE,
     Permission.RECORDS_MANAGE,
     Permission.RECORDS_RESOLVE,
     Permission.STAKEHOLDERS_EXPORT,

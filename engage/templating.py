@@ -16,6 +16,7 @@ NAVIGATION = [
     ("Stakeholders", "stakeholders.map", Permission.STAKEHOLDERS_READ, "stakeholders."),
     ("Engagement records", "records.index", Permission.RECORDS_READ, "records."),
     ("Themes", "themes.index", Permission.THEMES_READ, "themes."),
+    ("Consultations", "consultations.manage_index", Permission.CONSULTATIONS_READ, "consultations.manage"),
     ("Users", "admin.users", Permission.ADMIN_USERS, "admin.user"),
     ("Places", "admin.places", Permission.ADMIN_REFERENCE, "admin.place"),
     ("Topics", "admin.topics", Permission.ADMIN_REFERENCE, "admin.topic"),

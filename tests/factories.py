@@ -6,6 +6,16 @@ import factory
 from argon2 import PasswordHasher
 
 from engage.accounts.models import User
+from engage.consultations.models import (
+    Consultation,
+    ConsultationDocument,
+    ConsultationEvent,
+    ConsultationStage,
+    DocumentKind,
+    FormatKind,
+    FormatRequest,
+)
+from engage.dates import now_utc
 from engage.extensions import db
 from engage.permissions import Role
 from engage.records.models import (
@@ -188,3 +198,58 @@ class ThemeEvidenceFactory(BaseFactory):
     quote = None
     quote_key = factory.LazyAttribute(lambda o: o.quote.id if o.quote is not None else 0)
     note = HOSTILE
+
+
+class ConsultationFactory(BaseFactory):
+    """A draft (so never public unless a test says so), open from yesterday for ten days once ready."""
+
+    class Meta:
+        model = Consultation
+
+    title = factory.Sequence(lambda n: f"Consultation {n} {HOSTILE}")
+    slug = factory.Sequence(lambda n: f"consultation-{n}")
+    summary = HOSTILE
+    body = f"**Proposals** {HOSTILE} [link](javascript:alert(1))"
+    opens_at = factory.LazyFunction(lambda: now_utc() - datetime.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: now_utc() + datetime.timedelta(days=10))
+    stage = ConsultationStage.draft
+    audiences = HOSTILE
+    contact_name = HOSTILE
+    contact_email = "consult@example.org"
+    postal_address = f"Freepost {HOSTILE}"
+    response_email = "responses@example.org"
+    fairness_why_now = HOSTILE
+    fairness_information = HOSTILE
+    fairness_length = HOSTILE
+
+
+class ConsultationEventFactory(BaseFactory):
+    class Meta:
+        model = ConsultationEvent
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    title = factory.Sequence(lambda n: f"Drop-in {n} {HOSTILE}")
+    starts_at = factory.LazyFunction(lambda: now_utc() + datetime.timedelta(days=3))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
+    venue = f"Village hall\n{HOSTILE}"
+
+
+class ConsultationDocumentFactory(BaseFactory):
+    class Meta:
+        model = ConsultationDocument
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    kind = DocumentKind.summary
+    title = f"Summary {HOSTILE}"
+    url = "https://www.example.org/summary.pdf"
+
+
+class FormatRequestFactory(BaseFactory):
+    class Meta:
+        model = FormatRequest
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    name = f"Resident {HOSTILE}"
+    email = "resident@example.org"
+    format = FormatKind.large_print
+    details = HOSTILE

@@ -92,6 +92,22 @@ MATRIX = {
     "themes.add_record_evidence": (Permission.THEMES_MANAGE, "officers"),
     "themes.remove_evidence": (Permission.THEMES_MANAGE, "officers"),
     "themes.you_said_we_did": (PUBLIC, "public"),
+    "consultations.index": (PUBLIC, "public"),
+    "consultations.detail": (PUBLIC, "public"),
+    "consultations.event_calendar": (PUBLIC, "public"),
+    "consultations.request_format": (PUBLIC, "public"),
+    "consultations.manage_index": (Permission.CONSULTATIONS_READ, "staff"),
+    "consultations.manage_detail": (Permission.CONSULTATIONS_READ, "staff"),
+    "consultations.manage_new": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "consultations.manage_edit": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "consultations.manage_transition": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "consultations.manage_outcome": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "consultations.manage_extend": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "consultations.manage_add_event": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "consultations.manage_remove_event": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "consultations.manage_add_document": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "consultations.manage_remove_document": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "consultations.manage_fulfil_request": (Permission.CONSULTATIONS_MANAGE, "officers"),
     "stakeholders.import_upload": (Permission.STAKEHOLDERS_MANAGE, "officers"),
     # An upload belongs to the officer who made it: anyone else gets 404 (see test_import.py).
     "stakeholders.import_review": (Permission.STAKEHOLDERS_MANAGE, "officers_404"),
@@ -108,6 +124,10 @@ def sample_url_values(rule, objects):
             values[arg] = "an-upload-of-another-officer"
         elif arg == "fmt":
             values[arg] = "csv"
+        elif arg == "slug":
+            values[arg] = objects["slug"]
+        elif arg == "stage":
+            values[arg] = "analysing"
         elif arg.endswith("_id"):
             values[arg] = objects[arg]
         else:
@@ -145,12 +165,14 @@ def test_every_route_is_classified_and_declares_its_permission(matrix_app):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
+    from engage.consultations.models import ConsultationStage
     from engage.extensions import db
     from engage.permissions import Role
 
     users = {r: factories.UserFactory(role=Role(r)) for r in ("reviewer", "officer", "admin")}
     record = factories.EngagementRecordFactory()
     theme = factories.ThemeFactory()
+    consultation = factories.ConsultationFactory(stage=ConsultationStage.ready)
     organisation = factories.OrganisationFactory()
     person = factories.PersonFactory()
     group = factories.ProgrammeGroupFactory()
@@ -169,6 +191,11 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
         "action_id": factories.RecordActionFactory(record=record).id,
         "theme_id": theme.id,
         "evidence_id": factories.ThemeEvidenceFactory(theme=theme, record=record).id,
+        "slug": consultation.slug,
+        "consultation_id": consultation.id,
+        "event_id": factories.ConsultationEventFactory(consultation=consultation).id,
+        "document_id": factories.ConsultationDocumentFactory(consultation=consultation).id,
+        "request_id": factories.FormatRequestFactory(consultation=consultation).id,
     }
     db.session.commit()
     checks = mismatches = 0

@@ -13,21 +13,25 @@ ROLE_NAVIGATION = {
         "Stakeholders",
         "Engagement records",
         "Themes",
+        "Consultations",
         "Users",
         "Places",
         "Topics",
         "Seldom-heard groups",
         "Audit log",
     ],
-    "officer@example.org": ["Dashboard", "Stakeholders", "Engagement records", "Themes"],
-    "reviewer@example.org": ["Dashboard", "Stakeholders", "Engagement records", "Themes"],
+    "officer@example.org": ["Dashboard", "Stakeholders", "Engagement records", "Themes", "Consultations"],
+    "reviewer@example.org": ["Dashboard", "Stakeholders", "Engagement records", "Themes", "Consultations"],
 }
 
 
 def navigation_labels(page):
-    # Every link in the header navigation, including those the NHS.UK script moves under "More" on narrow screens.
-    labels = [" ".join(t.split()) for t in page.locator(".nhsuk-header__navigation a").all_text_contents()]
-    return list(dict.fromkeys(label for label in labels if label))
+    """The header's navigation labels in order, including those the header folds into "More"."""
+    shown = page.locator(
+        ".nhsuk-header__navigation-list > li.nhsuk-header__navigation-item:not([hidden]):not(.nhsuk-header__menu)"
+    ).all_text_contents()
+    folded = page.locator(".nhsuk-header__menu-list > li").all_text_contents()
+    return [" ".join(t.split()) for t in shown + folded]
 
 
 def test_home_page_is_nhs_styled_and_accessible(page):

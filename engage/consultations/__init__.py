@@ -1,0 +1,1 @@
+"""Consultation campaigns: lifecycle, London dates, documents, ways to respond, alternative formats."""

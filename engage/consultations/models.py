@@ -1,0 +1,287 @@
+"""Consultations, their events, document links, closing-date extensions and alternative format requests."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Column, Enum, ForeignKey, String, Table, Text, case, literal, type_coerce
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engage.dates import now_utc
+from engage.db import TimestampMixin, UTCDateTime
+from engage.extensions import db
+
+
+def _enum(cls, length=30):
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class ConsultationStage(StrEnum):
+    """What an officer decided, which the clock cannot know. Opening and closing come from the clock."""
+
+    draft = "draft"
+    #: Ready to run: scheduled, open or closed according to the clock.
+    ready = "ready"
+    analysing = "analysing"
+    outcome_published = "outcome_published"
+
+
+class ConsultationStatus(StrEnum):
+    """The status people see: the stage combined with the clock."""
+
+    draft = "draft"
+    scheduled = "scheduled"
+    open = "open"
+    closed = "closed"
+    analysing = "analysing"
+    outcome_published = "outcome_published"
+
+    @property
+    def label(self):
+        return {"outcome_published": "Outcome published"}.get(self.value, self.value.capitalize())
+
+    @property
+    def colour(self):
+        return {
+            "draft": "grey",
+            "scheduled": "purple",
+            "open": "green",
+            "closed": "red",
+            "analysing": "yellow",
+            "outcome_published": "blue",
+        }[self.value]
+
+
+#: Statuses residents may see. Analysing is a closed consultation whose responses are being read.
+PUBLIC_STATUSES = (
+    ConsultationStatus.open,
+    ConsultationStatus.closed,
+    ConsultationStatus.analysing,
+    ConsultationStatus.outcome_published,
+)
+
+
+def _link(name, column, table):
+    return Table(
+        name,
+        db.metadata,
+        Column("consultation_id", ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True),
+        Column(column, ForeignKey(f"{table}.id", ondelete="CASCADE"), primary_key=True, index=True),
+    )
+
+
+consultation_places = _link("consultation_places", "place_id", "places")
+consultation_topics = _link("consultation_topics", "topic_id", "topics")
+
+
+class Consultation(TimestampMixin, db.Model):
+    """A public consultation: what is proposed, when people can respond and how."""
+
+    __tablename__ = "consultations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    #: The last part of the public address, /consultations/<slug>.
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    #: Markdown; rendered through engage.text.render_markdown, never as raw HTML.
+    body: Mapped[str] = mapped_column(Text, default="")
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    stage: Mapped[ConsultationStage] = mapped_column(_enum(ConsultationStage, 20), default=ConsultationStage.draft)
+    #: Who the consultation is for, in the officer's words ("carers; young people; everyone in West Kent").
+    audiences: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    #: An online survey is planned (the survey itself comes with the survey builder).
+    has_online_survey: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Where to post a response, such as a Freepost address. Empty: no postal channel.
+    postal_address: Mapped[str] = mapped_column(Text, default="")
+    #: Where to email a response. Empty: no email channel.
+    response_email: Mapped[str] = mapped_column(String(254), default="")
+    #: Gunning 1: why consult now, while the proposals are still formative.
+    fairness_why_now: Mapped[str] = mapped_column(Text, default="")
+    #: Gunning 2: what information is provided so people can respond intelligently.
+    fairness_information: Mapped[str] = mapped_column(Text, default="")
+    #: Gunning 3: why the length of the consultation is adequate.
+    fairness_length: Mapped[str] = mapped_column(Text, default="")
+    #: Markdown: what was decided and why (Gunning 4), published with the outcome.
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    places = relationship("Place", secondary=consultation_places, order_by="Place.name")
+    topics = relationship("Topic", secondary=consultation_topics, order_by="Topic.name")
+    events: Mapped[list["ConsultationEvent"]] = relationship(
+        back_populates="consultation", cascade="all, delete-orphan", order_by="ConsultationEvent.starts_at"
+    )
+    documents: Mapped[list["ConsultationDocument"]] = relationship(
+        back_populates="consultation", cascade="all, delete-orphan", order_by="ConsultationDocument.id"
+    )
+    extensions: Mapped[list["ClosingDateExtension"]] = relationship(
+        cascade="all, delete-orphan", order_by="ClosingDateExtension.extended_at"
+    )
+    format_requests: Mapped[list["FormatRequest"]] = relationship(
+        back_populates="consultation", cascade="all, delete-orphan", order_by="FormatRequest.requested_at"
+    )
+
+    @hybrid_property
+    def status(self):
+        """The status now: the stored stage, and for a ready consultation the clock."""
+        now = now_utc()
+        stage = self.stage or ConsultationStage.draft
+        if stage != ConsultationStage.ready:
+            return ConsultationStatus(stage.value)
+        if now < self.opens_at:
+            return ConsultationStatus.scheduled
+        if now < self.closes_at:
+            return ConsultationStatus.open
+        return ConsultationStatus.closed
+
+    @status.inplace.expression
+    @classmethod
+    def _status_expression(cls):
+        # The same rule in SQL, so lists filter and sort exactly as the page shows.
+        now = literal(now_utc(), UTCDateTime)
+        stage = type_coerce(cls.stage, String(20))
+        return type_coerce(
+            case(
+                (stage != ConsultationStage.ready.value, stage),
+                (cls.opens_at > now, ConsultationStatus.scheduled.value),
+                (cls.closes_at > now, ConsultationStatus.open.value),
+                else_=ConsultationStatus.closed.value,
+            ),
+            String(20),
+        )
+
+    @property
+    def is_public(self):
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def can_extend(self):
+        """Closing dates move only before the consultation has closed."""
+        return self.stage in (ConsultationStage.draft, ConsultationStage.ready) and now_utc() < self.closes_at
+
+    @property
+    def fairness_complete(self):
+        return all(s.strip() for s in (self.fairness_why_now, self.fairness_information, self.fairness_length))
+
+    def __repr__(self):
+        return f"<Consultation {self.id} {self.slug}>"
+
+
+class ConsultationEvent(db.Model):
+    """A meeting, drop-in or webinar where people can hear about the proposals and respond."""
+
+    __tablename__ = "consultation_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Where: a full address, or "Online" with joining details.
+    venue: Mapped[str] = mapped_column(Text, default="")
+
+    consultation: Mapped[Consultation] = relationship(back_populates="events")
+
+
+class DocumentKind(StrEnum):
+    """The kinds of consultation document residents look for."""
+
+    full = "full"
+    summary = "summary"
+    easy_read = "easy_read"
+    other_language = "other_language"
+    other = "other"
+
+    @property
+    def label(self):
+        return {
+            "full": "Full consultation document",
+            "summary": "Summary",
+            "easy_read": "Easy read",
+            "other_language": "Another language",
+            "other": "Other document",
+        }[self.value]
+
+
+class ConsultationDocument(db.Model):
+    """A link to a consultation document published elsewhere (uploads come later)."""
+
+    __tablename__ = "consultation_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[DocumentKind] = mapped_column(_enum(DocumentKind, 20))
+    #: For a document in another language: the language's name, e.g. "Polish".
+    language: Mapped[str] = mapped_column(String(60), default="")
+    title: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(500))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="documents")
+
+
+class ClosingDateExtension(db.Model):
+    """A closing date moved later, with the reason (kept forever, as evidence of fairness)."""
+
+    __tablename__ = "closing_date_extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    old_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    new_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    extended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    extended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    extended_by = relationship("User")
+
+
+class FormatKind(StrEnum):
+    """Alternative formats a resident can ask for."""
+
+    easy_read = "easy_read"
+    large_print = "large_print"
+    other_language = "other_language"
+    bsl = "bsl"
+
+    @property
+    def label(self):
+        return {
+            "easy_read": "Easy read",
+            "large_print": "Large print",
+            "other_language": "Another language",
+            "bsl": "British Sign Language (BSL)",
+        }[self.value]
+
+
+class FormatRequest(db.Model):
+    """A resident's request for the consultation in another format, kept to show it was acted on."""
+
+    __tablename__ = "format_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    format: Mapped[FormatKind] = mapped_column(_enum(FormatKind, 20))
+    #: The language asked for, when the format is another language.
+    language: Mapped[str] = mapped_column(String(60), default="")
+    details: Mapped[str] = mapped_column(Text, default="")
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: Set when an officer has sent the format; open while None.
+    fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fulfilled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    consultation: Mapped[Consultation] = relationship(back_populates="format_requests")
+    fulfilled_by = relationship("User")
+
+    @property
+    def format_label(self):
+        if self.format == FormatKind.other_language and self.language:
+            return f"{self.format.label}: {self.language}"
+        return self.format.label

@@ -1,0 +1,187 @@
+"""Writes to consultations, each with its audit entry (field names only). The caller commits."""
+
+from engage import audit
+from engage.consultations.models import (
+    ClosingDateExtension,
+    Consultation,
+    ConsultationDocument,
+    ConsultationEvent,
+    ConsultationStage,
+    ConsultationStatus,
+    FormatRequest,
+)
+from engage.dates import now_utc
+from engage.extensions import db
+
+CONSULTATION_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "audiences",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "has_online_survey",
+    "postal_address",
+    "response_email",
+    "fairness_why_now",
+    "fairness_information",
+    "fairness_length",
+)
+#: The address and dates change through the form only while a draft: after that, links are out and
+#: people plan around the dates, so the closing date moves only by a logged extension.
+DRAFT_ONLY_FIELDS = ("slug", "opens_at", "closes_at")
+LINK_FIELDS = ("places", "topics")
+
+
+class TransitionError(ValueError):
+    """A change the consultation's status does not allow; the message is for the officer."""
+
+
+def _apply(consultation, values):
+    changed = []
+    fields = CONSULTATION_FIELDS + (DRAFT_ONLY_FIELDS if consultation.stage == ConsultationStage.draft else ())
+    for key in fields:
+        if key in values and getattr(consultation, key) != values[key]:
+            setattr(consultation, key, values[key])
+            changed.append(key)
+    for key in LINK_FIELDS:
+        if {o.id for o in getattr(consultation, key)} != {o.id for o in values[key]}:
+            setattr(consultation, key, list(values[key]))
+            changed.append(key)
+    return changed
+
+
+def create_consultation(*, actor, **values):
+    """Create a draft consultation."""
+    consultation = Consultation(stage=ConsultationStage.draft, created_by_id=getattr(actor, "id", None))
+    db.session.add(consultation)
+    changed = _apply(consultation, values)
+    audit.record(actor, "create", consultation, changed)
+    return consultation
+
+
+def update_consultation(consultation, *, actor, **values):
+    """Change a consultation's details; its dates only while it is a draft."""
+    changed = _apply(consultation, values)
+    if changed:
+        audit.record(actor, "update", consultation, changed)
+    db.session.flush()
+    return changed
+
+
+def _set_stage(consultation, stage, actor, extra=()):
+    consultation.stage = stage
+    audit.record(actor, "update", consultation, ["stage", *extra])
+    db.session.flush()
+
+
+def mark_ready(consultation, *, actor):
+    """Make a draft ready: it is then scheduled, and opens and closes by the clock.
+
+    :raises TransitionError: unless it is a draft with a complete fairness record and a future closing time.
+    """
+    if consultation.stage != ConsultationStage.draft:
+        raise TransitionError("Only a draft can be made ready")
+    if not consultation.fairness_complete:
+        raise TransitionError("Fill in the fairness record (why now, the information provided, the length) first")
+    if consultation.closes_at <= now_utc():
+        raise TransitionError("The closing time has passed: change the dates before making it ready")
+    _set_stage(consultation, ConsultationStage.ready, actor)
+
+
+def return_to_draft(consultation, *, actor):
+    """Take a scheduled consultation back to draft (to change its dates); never once it has opened."""
+    if consultation.status != ConsultationStatus.scheduled:
+        raise TransitionError("Only a scheduled consultation that has not opened can go back to draft")
+    _set_stage(consultation, ConsultationStage.draft, actor)
+
+
+def start_analysis(consultation, *, actor):
+    """Record that the responses of a closed consultation are being analysed."""
+    if consultation.status != ConsultationStatus.closed:
+        raise TransitionError("Analysis can start only once the consultation has closed")
+    _set_stage(consultation, ConsultationStage.analysing, actor)
+
+
+def publish_outcome(consultation, *, actor, outcome):
+    """Publish what was decided and why, after analysis."""
+    if consultation.status != ConsultationStatus.analysing:
+        raise TransitionError("The outcome can be published only while the responses are being analysed")
+    consultation.outcome = outcome
+    _set_stage(consultation, ConsultationStage.outcome_published, actor, ["outcome"])
+
+
+def extend_closing_date(consultation, *, actor, new_closes_at, reason):
+    """Move the closing time later and log why.
+
+    :raises TransitionError: if it has closed already, or the new time is not later than the current one.
+    """
+    if not consultation.can_extend:
+        raise TransitionError("This consultation has closed: its closing date can no longer change")
+    if new_closes_at <= consultation.closes_at:
+        raise TransitionError("The new closing time must be later than the current one")
+    extension = ClosingDateExtension(
+        consultation_id=consultation.id,
+        old_closes_at=consultation.closes_at,
+        new_closes_at=new_closes_at,
+        reason=reason,
+        extended_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(extension)
+    consultation.closes_at = new_closes_at
+    audit.record(actor, "update", consultation, ["closes_at"])
+    audit.record(actor, "create", extension, ["new_closes_at", "old_closes_at", "reason"])
+    db.session.flush()
+    return extension
+
+
+def add_event(consultation, *, actor, **values):
+    """Add an event where people can find out more and respond."""
+    event = ConsultationEvent(consultation_id=consultation.id, **values)
+    db.session.add(event)
+    audit.record(actor, "create", event, sorted(values))
+    return event
+
+
+def remove_event(event, *, actor):
+    """Remove an event."""
+    audit.record(actor, "delete", event)
+    db.session.delete(event)
+    db.session.flush()
+
+
+def add_document(consultation, *, actor, **values):
+    """Add a link to a consultation document."""
+    document = ConsultationDocument(consultation_id=consultation.id, **values)
+    db.session.add(document)
+    audit.record(actor, "create", document, sorted(values))
+    return document
+
+
+def remove_document(document, *, actor):
+    """Remove a document link."""
+    audit.record(actor, "delete", document)
+    db.session.delete(document)
+    db.session.flush()
+
+
+def request_format(consultation, **values):
+    """Store a resident's alternative format request (the audit entry names fields, never values)."""
+    request = FormatRequest(consultation_id=consultation.id, **values)
+    db.session.add(request)
+    audit.record(None, "create", request, [key for key, value in values.items() if value])
+    return request
+
+
+def fulfil_format_request(request, *, actor):
+    """Mark a request as fulfilled: who and when.
+
+    :raises TransitionError: if it was fulfilled already (two officers acting at once).
+    """
+    if request.fulfilled_at is not None:
+        raise TransitionError("This request has already been marked as fulfilled")
+    request.fulfilled_at = now_utc()
+    request.fulfilled_by_id = actor.id
+    audit.record(actor, "update", request, ["fulfilled_at", "fulfilled_by_id"])
+    db.session.flush()
