@@ -988,6 +988,7 @@ def _load_themes():
             )
             if exists is None:
                 theme_services.add_evidence(theme, record, actor=officer, quote=quote, note=note or "")
+    return added
 
 
 SEED_CONSULTATION_BODY = """The NHS in Kent and Medway is planning to change the way some aspects of health and care

@@ -90,7 +90,7 @@ def test_demo_load_adds_themes_once_with_a_published_response(db, runner, client
     runner.invoke(args=["demo", "load"])
     counts = (db.session.scalar(select(func.count(Theme.id))), db.session.scalar(select(func.count(ThemeEvidence.id))))
     result = runner.invoke(args=["demo", "load"])
-    assert "0 actions added, 0 themes added" in result.output
+    assert "0 actions added, 0 themes added, 0 consultations added" in result.output
     assert counts == (
         db.session.scalar(select(func.count(Theme.id))),
         db.session.scalar(select(func.count(ThemeEvidence.id))),
