@@ -1,6 +1,7 @@
 """factory_boy factories with hostile defaults: markup and odd text in every free-text field."""
 
 import datetime
+import hashlib
 
 import factory
 from argon2 import PasswordHasher
@@ -8,7 +9,14 @@ from argon2 import PasswordHasher
 from engage.accounts.models import User
 from engage.extensions import db
 from engage.permissions import Role
-from engage.records.models import EngagementRecord, FlagReason, RecordFlag, RecordKind, Sensitivity
+from engage.records.models import (
+    EngagementRecord,
+    FlagReason,
+    RecordAttachment,
+    RecordFlag,
+    RecordKind,
+    Sensitivity,
+)
 from engage.reference.models import Place, PlaceKind, Topic
 from engage.stakeholders.models import (
     GroupMember,
@@ -19,6 +27,7 @@ from engage.stakeholders.models import (
     ProgrammeGroup,
     SeldomHeardGroup,
 )
+from engage.storage import get_storage, new_key
 
 #: Every factory user has this password; the hash is made once, argon2 being slow on purpose.
 PASSWORD = "correct-horse-battery-staple-42"
@@ -138,3 +147,25 @@ class RecordFlagFactory(BaseFactory):
     record = factory.SubFactory(EngagementRecordFactory)
     reason = FlagReason.factual_concern
     note = HOSTILE
+
+
+class RecordAttachmentFactory(BaseFactory):
+    """An attachment whose bytes are really in the app's storage (``content`` sets them)."""
+
+    class Meta:
+        model = RecordAttachment
+
+    record = factory.SubFactory(EngagementRecordFactory)
+    content = b"Notes from the session.\n"
+    filename = factory.Sequence(lambda n: f"notes {n} <script>.txt")
+    content_type = "text/plain"
+    size = factory.LazyAttribute(lambda o: len(o.content))
+    storage_key = factory.LazyFunction(new_key)
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.content).hexdigest())
+    text = factory.LazyAttribute(lambda o: o.content.decode("utf-8", "replace"))
+
+    @classmethod
+    def _create(cls, model_class, *args, content=b"", **kwargs):
+        obj = super()._create(model_class, *args, **kwargs)
+        get_storage().put(obj.storage_key, content, obj.content_type)
+        return obj

@@ -80,6 +80,10 @@ MATRIX = {
     "records.resolve_flag": (Permission.RECORDS_RESOLVE, "officers"),
     "records.review_queue": (Permission.RECORDS_REVIEW, "staff"),
     "records.flags": (Permission.RECORDS_RESOLVE, "officers"),
+    "records.add_attachments": (Permission.RECORDS_MANAGE, "officers"),
+    # Checked before delete_attachment (registration order), while the sample attachment exists.
+    "records.download_attachment": (Permission.RECORDS_READ, "staff"),
+    "records.delete_attachment": (Permission.RECORDS_MANAGE, "officers"),
     "stakeholders.import_upload": (Permission.STAKEHOLDERS_MANAGE, "officers"),
     # An upload belongs to the officer who made it: anyone else gets 404 (see test_import.py).
     "stakeholders.import_review": (Permission.STAKEHOLDERS_MANAGE, "officers_404"),
@@ -153,6 +157,7 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
         "seldom_group_id": factories.SeldomHeardGroupFactory().id,
         "record_id": record.id,
         "flag_id": factories.RecordFlagFactory(record=record).id,
+        "attachment_id": factories.RecordAttachmentFactory(record=record).id,
     }
     db.session.commit()
     checks = mismatches = 0
