@@ -89,7 +89,7 @@ def format_size(size):
         return f"{size} bytes"
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
 
 
 def clean_filename(name, content_type):
@@ -222,9 +222,15 @@ def _xml_text(content):
     for element in root.iter():
         if element.tag.endswith("}t") and element.text:
             pieces.append(element.text)
-        elif element.tag.endswith("}p"):
+        elif element.tag.endswith(("}p", "}si", "}row")):
             pieces.append("\n")
     return " ".join("".join(pieces).split(" "))
+
+
+def _numbered(names, pattern):
+    """Return the names matching ``pattern`` (one number group), in number order."""
+    found = [(int(m.group(1)), name) for name in names if (m := re.fullmatch(pattern, name))]
+    return [name for _number, name in sorted(found)]
 
 
 def ooxml_text(data, content_type):
@@ -234,10 +240,10 @@ def ooxml_text(data, content_type):
     if content_type.endswith("document"):
         parts = ["word/document.xml"]
     elif content_type.endswith("sheet"):
-        parts = ["xl/sharedStrings.xml"]
+        # Excel keeps strings in one shared table; openpyxl and others write them inline in each sheet.
+        parts = ["xl/sharedStrings.xml", *_numbered(names, r"xl/worksheets/sheet(\d+)\.xml")]
     else:
-        slides = [n for n in names if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
-        parts = sorted(slides, key=lambda n: int(re.sub(r"\D", "", n)))
+        parts = _numbered(names, r"ppt/slides/slide(\d+)\.xml")
     text = []
     for part in parts:
         if part in names:
