@@ -131,7 +131,7 @@ def check_upload(filename, data, max_bytes):
     elif content_type == "application/pdf":
         text = pdf_text(data)
     elif content_type == "text/plain":
-        text = data.decode("utf-8-sig")[:MAX_TEXT_CHARS]
+        text = clean_text(data.decode("utf-8-sig"))
     else:
         text = ooxml_text(data, content_type)
     return CheckedFile(clean_filename(filename, content_type), content_type, data, text)
@@ -253,7 +253,7 @@ def ooxml_text(data, content_type):
                 continue
         if sum(map(len, text)) > MAX_TEXT_CHARS:
             break
-    return "\n\n".join(t for t in text if t)[:MAX_TEXT_CHARS]
+    return clean_text("\n\n".join(t for t in text if t))
 
 
 def pdf_text(data):
@@ -269,9 +269,15 @@ def pdf_text(data):
                 pieces.append(page.extract_text() or "")
                 if sum(map(len, pieces)) > MAX_TEXT_CHARS:
                     break
-    except Exception:  # noqa: BLE001 - a PDF we cannot read is still a PDF; it just has no text for search
-        return "\n\n".join(pieces)[:MAX_TEXT_CHARS]
-    return "\n\n".join(p.strip() for p in pieces if p.strip())[:MAX_TEXT_CHARS].replace("\x00", "")
+    except Exception:  # noqa: S110 - a PDF we cannot read is still a PDF; it just has no text for search
+        pass
+    return clean_text("\n\n".join(p.strip() for p in pieces if p.strip()))
+
+
+def clean_text(text):
+    """Return ``text`` fit for any database column: no NULs or lone surrogates, at most MAX_TEXT_CHARS."""
+    text = text.replace("\x00", "")[:MAX_TEXT_CHARS]
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def reencode_image(data, fmt):

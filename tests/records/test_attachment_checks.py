@@ -146,3 +146,10 @@ def test_unreadable_pdf_is_accepted_with_no_text():
 )
 def test_file_names_are_made_safe_but_stay_readable(name, content_type, expected):
     assert clean_filename(name, content_type) == expected
+
+
+def test_extracted_text_is_safe_for_postgresql_and_capped():
+    from engage.records.attachments import MAX_TEXT_CHARS, clean_text
+
+    assert clean_text("a\x00b\ud800c") == "ab?c"
+    assert len(clean_text("x" * (MAX_TEXT_CHARS + 10))) == MAX_TEXT_CHARS
