@@ -224,7 +224,7 @@ def _xml_text(content):
             pieces.append(element.text)
         elif element.tag.endswith(("}p", "}si", "}row")):
             pieces.append("\n")
-    return " ".join("".join(pieces).split(" "))
+    return "".join(pieces)
 
 
 def _numbered(names, pattern):
