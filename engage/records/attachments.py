@@ -10,6 +10,7 @@ import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import filetype
 from defusedxml import ElementTree
@@ -112,6 +113,16 @@ def clean_filename(name, content_type):
         ext = extensions[0].lstrip(".")
     stem = (stem or "attachment")[:150].rstrip(" .") or "attachment"
     return f"{stem}.{ext.lower()}"
+
+
+def content_disposition(filename, *, inline):
+    """Return a Content-Disposition value: an ASCII ``filename`` plus the exact name as RFC 5987 ``filename*``."""
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    ascii_name = "".join(ch for ch in ascii_name if ch.isprintable() and ch not in '"\\').strip()
+    if not ascii_name or ascii_name.startswith("."):
+        ascii_name = "attachment" + ascii_name
+    disposition = "inline" if inline else "attachment"
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def check_upload(filename, data, max_bytes):

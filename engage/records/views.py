@@ -1,7 +1,5 @@
 """Engagement record pages: the list, logging a record, reading and editing one."""
 
-from urllib.parse import quote
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +10,7 @@ from engage.extensions import db
 from engage.forms import ConfirmForm
 from engage.permissions import Permission, Role, can, require, requires
 from engage.records import exporters, queries, redaction, services
-from engage.records.attachments import ACCEPT
+from engage.records.attachments import ACCEPT, content_disposition
 from engage.records.forms import (
     AttachmentForm,
     CommentForm,
@@ -275,21 +273,10 @@ def download_attachment(record_id, attachment_id):
         abort(503)
     response = Response(storage.iter_file(fh), mimetype=attachment.content_type, direct_passthrough=True)
     response.content_length = attachment.size
-    response.headers["Content-Disposition"] = content_disposition(attachment)
+    response.headers["Content-Disposition"] = content_disposition(attachment.filename, inline=attachment.is_inline)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def content_disposition(attachment):
-    """``inline`` for images and PDFs, else ``attachment``; an ASCII name plus RFC 5987 ``filename*``."""
-    import unicodedata
-
-    disposition = "inline" if attachment.is_inline else "attachment"
-    ascii_name = unicodedata.normalize("NFKD", attachment.filename).encode("ascii", "ignore").decode("ascii")
-    ascii_name = "".join(ch for ch in ascii_name if ch.isprintable() and ch not in '"\\') or "attachment"
-    utf8_name = quote(attachment.filename, safe="")
-    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{utf8_name}"
 
 
 @bp.post("/<int:record_id>/attachments/<int:attachment_id>/delete")

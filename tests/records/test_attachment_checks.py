@@ -153,3 +153,15 @@ def test_extracted_text_is_safe_for_postgresql_and_capped():
 
     assert clean_text("a\x00b\ud800c") == "ab?c"
     assert len(clean_text("x" * (MAX_TEXT_CHARS + 10))) == MAX_TEXT_CHARS
+
+
+def test_content_disposition_quotes_safely_and_keeps_the_exact_name_in_filename_star():
+    from engage.records.attachments import content_disposition
+
+    assert content_disposition('Zoë "final"\\.pdf', inline=True) == (
+        "inline; filename=\"Zoe final.pdf\"; filename*=UTF-8''Zo%C3%AB%20%22final%22%5C.pdf"
+    )
+    assert (
+        content_disposition("会议.txt", inline=False)
+        == "attachment; filename=\"attachment.txt\"; filename*=UTF-8''%E4%BC%9A%E8%AE%AE.txt"
+    )
