@@ -25,11 +25,7 @@ def count(db, model):
 
 def stored_files(app):
     """Every file in the app's attachment folder (temporary files included)."""
-    return (
-        sorted(p.name for p in Path(app.config["ATTACHMENTS_DIR"]).glob("*"))
-        if Path(app.config["ATTACHMENTS_DIR"]).exists()
-        else []
-    )
+    return sorted(p.name for p in Path(app.config["ATTACHMENTS_DIR"]).glob("*"))
 
 
 def upload(data, name):
