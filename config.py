@@ -62,6 +62,19 @@ class Config:
     PROXY_COUNT = _int("PROXY_COUNT", 0)
     PAGE_SIZE = _int("PAGE_SIZE", 50)
 
+    #: Largest attachment accepted, in bytes (MAX_CONTENT_LENGTH caps a whole request).
+    ATTACHMENT_MAX_BYTES = _int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+    #: Files one upload may carry.
+    ATTACHMENTS_PER_UPLOAD = _int("ATTACHMENTS_PER_UPLOAD", 10)
+    #: Local folder for attachments; never under engage/static. Ignored when a bucket is set.
+    ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR", str(INSTANCE_DIR / "attachments"))
+    #: An S3-compatible bucket that several app hosts share. Keys and region come from the usual
+    #: AWS_* environment variables; the endpoint is for non-AWS stores (MinIO, Ceph...).
+    ATTACHMENTS_S3_BUCKET = os.environ.get("ATTACHMENTS_S3_BUCKET")
+    ATTACHMENTS_S3_ENDPOINT_URL = os.environ.get("ATTACHMENTS_S3_ENDPOINT_URL")
+    ATTACHMENTS_S3_REGION = os.environ.get("ATTACHMENTS_S3_REGION", os.environ.get("AWS_DEFAULT_REGION"))
+    ATTACHMENTS_S3_PREFIX = os.environ.get("ATTACHMENTS_S3_PREFIX", "attachments/")
+
 
 class DevelopmentConfig(Config):
     """Local development on SQLite; makes and keeps a secret key in instance/."""
@@ -94,6 +107,8 @@ class TestingConfig(Config):
     MAIL_SERVER = "localhost"
     MAIL_PORT = 1
     SESSION_COOKIE_SECURE = False
+    # Tests give each app a temporary folder (tests/conftest.py); never the developer's bucket.
+    ATTACHMENTS_S3_BUCKET = None
 
 
 class ProductionConfig(Config):

@@ -67,7 +67,7 @@ def validate_config(app):
 
 def register_extensions(app):
     """Bind the extensions and the per-connection database settings."""
-    from engage import security
+    from engage import security, storage
     from engage.db import configure_engine
     from engage.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -77,6 +77,7 @@ def register_extensions(app):
     limiter.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)
+    storage.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app)
     import_all_models()

@@ -55,11 +55,15 @@ def reset_schema(engine):
 
 
 @pytest.fixture
-def make_app():
-    """Return a function building a fresh app with config overrides, schema created."""
+def make_app(tmp_path_factory):
+    """Return a function building a fresh app with config overrides, schema created.
+
+    Each app stores attachments in a new temporary folder unless told otherwise.
+    """
     apps = []
 
     def build(**overrides):
+        overrides.setdefault("ATTACHMENTS_DIR", str(tmp_path_factory.mktemp("attachments")))
         config = type("Config", (TestingConfig,), overrides)
         app = create_app(config)
         app.test_client_class = IsolatedClient

@@ -1,6 +1,7 @@
 """factory_boy factories with hostile defaults: markup and odd text in every free-text field."""
 
 import datetime
+import hashlib
 
 import factory
 from argon2 import PasswordHasher
@@ -23,6 +24,7 @@ from engage.records.models import (
     EngagementRecord,
     FlagReason,
     RecordAction,
+    RecordAttachment,
     RecordFlag,
     RecordKind,
     RecordQuote,
@@ -38,6 +40,7 @@ from engage.stakeholders.models import (
     ProgrammeGroup,
     SeldomHeardGroup,
 )
+from engage.storage import get_storage, new_key
 from engage.themes.models import Theme, ThemeEvidence, slugify, title_key
 
 #: Every factory user has this password; the hash is made once, argon2 being slow on purpose.
@@ -253,3 +256,25 @@ class FormatRequestFactory(BaseFactory):
     email = "resident@example.org"
     format = FormatKind.large_print
     details = HOSTILE
+
+
+class RecordAttachmentFactory(BaseFactory):
+    """An attachment whose bytes are really in the app's storage (``content`` sets them)."""
+
+    class Meta:
+        model = RecordAttachment
+
+    record = factory.SubFactory(EngagementRecordFactory)
+    content = b"Notes from the session.\n"
+    filename = factory.Sequence(lambda n: f"notes {n} <script>.txt")
+    content_type = "text/plain"
+    size = factory.LazyAttribute(lambda o: len(o.content))
+    storage_key = factory.LazyFunction(new_key)
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.content).hexdigest())
+    text = factory.LazyAttribute(lambda o: o.content.decode("utf-8", "replace"))
+
+    @classmethod
+    def _create(cls, model_class, *args, content=b"", **kwargs):
+        obj = super()._create(model_class, *args, **kwargs)
+        get_storage().put(obj.storage_key, content, obj.content_type)
+        return obj

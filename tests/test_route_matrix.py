@@ -108,6 +108,10 @@ MATRIX = {
     "consultations.manage_add_document": (Permission.CONSULTATIONS_MANAGE, "officers"),
     "consultations.manage_remove_document": (Permission.CONSULTATIONS_MANAGE, "officers"),
     "consultations.manage_fulfil_request": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "records.add_attachments": (Permission.RECORDS_MANAGE, "officers"),
+    # Checked before delete_attachment (registration order), while the sample attachment exists.
+    "records.download_attachment": (Permission.RECORDS_READ, "staff"),
+    "records.delete_attachment": (Permission.RECORDS_MANAGE, "officers"),
     "stakeholders.import_upload": (Permission.STAKEHOLDERS_MANAGE, "officers"),
     # An upload belongs to the officer who made it: anyone else gets 404 (see test_import.py).
     "stakeholders.import_review": (Permission.STAKEHOLDERS_MANAGE, "officers_404"),
@@ -196,6 +200,7 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
         "event_id": factories.ConsultationEventFactory(consultation=consultation).id,
         "document_id": factories.ConsultationDocumentFactory(consultation=consultation).id,
         "request_id": factories.FormatRequestFactory(consultation=consultation).id,
+        "attachment_id": factories.RecordAttachmentFactory(record=record).id,
     }
     db.session.commit()
     checks = mismatches = 0

@@ -1,16 +1,45 @@
 """The engagement record form and the list filter."""
 
+from flask import current_app
+from flask_wtf.file import MultipleFileField
 from wtforms import DateField, IntegerField, RadioField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from engage.dates import now_utc, to_london
 from engage.forms import EngageForm, choices, strip_whitespace
+from engage.records.attachments import ALLOWED_TYPES, AttachmentError, check_upload, format_size
 from engage.records.models import ActionStatus, FlagReason, RecordKind, Sensitivity
 from engage.reference.queries import active_topics, place_choices
 from engage.stakeholders.forms import IdSelectMultipleField, resolve_stakeholder
 from engage.stakeholders.models import Organisation, Person
 
 MAX_TEXT = 20_000
+
+
+def _attachment_hint():
+    return f"{ALLOWED_TYPES}, up to {format_size(current_app.config['ATTACHMENT_MAX_BYTES'])} each"
+
+
+def check_files(field):
+    """Check every file in a MultipleFileField by content; return CheckedFile objects.
+
+    :raises ValidationError: naming the first file refused and why.
+    """
+    files = [f for f in field.data or [] if f]
+    limit = current_app.config["ATTACHMENTS_PER_UPLOAD"]
+    if len(files) > limit:
+        raise ValidationError(f"Attach {limit} files or fewer at a time")
+    max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
+    checked = []
+    for upload in files:
+        # One byte past the limit is enough to know it is too large, without reading all of it.
+        data = upload.stream.read(max_bytes + 1)
+        try:
+            checked.append(check_upload(upload.filename, data, max_bytes))
+        except AttachmentError as error:
+            name = " ".join((upload.filename or "file").split())[:100]
+            raise ValidationError(f"{name}: {error}") from None
+    return checked
 
 
 def _today():
@@ -91,9 +120,16 @@ class RecordForm(EngageForm):
     reviewers = IdSelectMultipleField(
         "Reviewers who may read it when restricted", description="Officers and the author can always read it"
     )
+    attachments = MultipleFileField("Attach files (optional)")
 
-    def __init__(self, *args, obj=None, reviewers=(), groups=(), **kwargs):
+    def __init__(self, *args, obj=None, reviewers=(), groups=(), with_attachments=True, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)
+        self.checked_files = []
+        if with_attachments:
+            self.attachments.description = _attachment_hint()
+        else:
+            # Editing: files are added and removed on the record page instead.
+            del self.attachments
         self.places.choices = choices((pid, label) for pid, label, _k in place_choices(include_all=True))
         self.topics.choices = choices((t.id, t.name) for t in active_topics())
         self.programme_group_id.choices = choices([(0, "None")] + [(g.id, g.name) for g in groups])
@@ -151,6 +187,9 @@ class RecordForm(EngageForm):
 
     def validate_organisations(self, field):
         self._resolve(field, Organisation, "organisations")
+
+    def validate_attachments(self, field):
+        self.checked_files = check_files(field)
 
     def validate_people(self, field):
         self._resolve(field, Person, "people")
@@ -325,3 +364,19 @@ class ActionForm(EngageForm):
             "status": ActionStatus(self.status.data),
             "outcome": self.outcome.data or "",
         }
+
+
+class AttachmentForm(EngageForm):
+    """Add files to an existing record."""
+
+    files = MultipleFileField("Add files")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.files.description = _attachment_hint()
+        self.checked_files = []
+
+    def validate_files(self, field):
+        self.checked_files = check_files(field)
+        if not self.checked_files:
+            raise ValidationError("Choose a file to attach")

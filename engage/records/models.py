@@ -247,3 +247,56 @@ class RecordAction(TimestampMixin, db.Model):
     def is_overdue(self, today):
         """True when the action is still open and its due date is before ``today`` (a London date)."""
         return self.status in OPEN_STATUSES and self.due_on is not None and self.due_on < today
+
+
+class RecordAttachment(db.Model):
+    """A file attached to a record: checked by content, stored by engage.storage under a random key."""
+
+    __tablename__ = "record_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("engagement_records.id", ondelete="CASCADE"), index=True)
+    #: The name shown and offered on download: the uploader's, made safe, extension matching the content.
+    filename: Mapped[str] = mapped_column(String(200))
+    #: Detected from the bytes, never from the name or the browser's claim.
+    content_type: Mapped[str] = mapped_column(String(120))
+    #: Bytes stored (after images are re-encoded).
+    size: Mapped[int] = mapped_column(Integer)
+    #: Random name in the file store; nothing the user typed.
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: Plain text taken from PDFs, Office files and text files, for search; "" when there is none.
+    text: Mapped[str] = mapped_column(Text, default="")
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    record = relationship(EngagementRecord, back_populates="attachments")
+    uploaded_by = relationship("User")
+
+    @property
+    def type_label(self):
+        from engage.records.attachments import TYPES
+
+        return TYPES.get(self.content_type, ("File",))[0]
+
+    @property
+    def size_label(self):
+        from engage.records.attachments import format_size
+
+        return format_size(self.size)
+
+    @property
+    def is_inline(self):
+        """Images and PDFs open in the browser; everything else is downloaded."""
+        from engage.records.attachments import INLINE_TYPES
+
+        return self.content_type in INLINE_TYPES
+
+    def __repr__(self):
+        return f"<RecordAttachment {self.id}>"
+
+
+# Declared here, not in EngagementRecord's body, so this feature stays in one block at the end of the file.
+EngagementRecord.attachments = relationship(
+    RecordAttachment, back_populates="record", cascade="all, delete-orphan", order_by=RecordAttachment.id
+)

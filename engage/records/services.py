@@ -7,6 +7,7 @@ from engage.records.models import (
     ActionStatus,
     EngagementRecord,
     RecordAction,
+    RecordAttachment,
     RecordComment,
     RecordFlag,
     RecordQuote,
@@ -146,3 +147,47 @@ def update_action(action, *, actor, **values):
         audit.record(actor, "update", action, changed)
     db.session.flush()
     return changed
+
+
+ATTACHMENT_FIELDS = ["content_type", "filename", "record_id", "sha256", "size", "storage_key", "text"]
+
+
+def add_attachments(record, files, *, actor, batch):
+    """Store checked files and attach them to ``record``, one audit entry each.
+
+    :param files: CheckedFile objects from engage.records.attachments.check_upload.
+    :param batch: an engage.storage Batch; the caller commits inside it, so a failed commit
+        removes the stored files again.
+    :raises engage.storage.StorageError: if the store refuses a file (the batch then undoes).
+    """
+    added = []
+    for checked in files:
+        key = batch.put(checked.data, checked.content_type)
+        attachment = RecordAttachment(
+            filename=checked.filename,
+            content_type=checked.content_type,
+            size=checked.size,
+            storage_key=key,
+            sha256=checked.sha256,
+            text=checked.text,
+            uploaded_by_id=getattr(actor, "id", None),
+        )
+        record.attachments.append(attachment)
+        db.session.add(attachment)
+        audit.record(actor, "create", attachment, ATTACHMENT_FIELDS)
+        added.append(attachment)
+    return added
+
+
+def delete_attachment(attachment, *, actor):
+    """Remove an attachment's row and return its storage key; the caller deletes the file after commit."""
+    key = attachment.storage_key
+    audit.record(actor, "delete", attachment, ATTACHMENT_FIELDS)
+    attachment.record.attachments.remove(attachment)
+    db.session.flush()
+    return key
+
+
+def attachment_downloaded(attachment, *, actor):
+    """Log that someone opened an attachment of a restricted record (who and when; never what)."""
+    audit.record(actor, "view", attachment)

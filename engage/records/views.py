@@ -1,17 +1,35 @@
 """Engagement record pages: the list, logging a record, reading and editing one."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from engage import storage
 from engage.accounts.models import User
 from engage.dates import now_utc, to_london
 from engage.extensions import db
 from engage.forms import ConfirmForm
-from engage.permissions import Permission, Role, can, requires
+from engage.permissions import Permission, Role, can, require, requires
 from engage.records import exporters, queries, redaction, services
-from engage.records.forms import ActionForm, CommentForm, FlagForm, RecordFilterForm, RecordForm, ResolveFlagForm
-from engage.records.models import EngagementRecord, FlagReason, RecordAction, RecordFlag, RecordReview, Sensitivity
+from engage.records.attachments import ACCEPT, content_disposition
+from engage.records.forms import (
+    ActionForm,
+    AttachmentForm,
+    CommentForm,
+    FlagForm,
+    RecordFilterForm,
+    RecordForm,
+    ResolveFlagForm,
+)
+from engage.records.models import (
+    EngagementRecord,
+    FlagReason,
+    RecordAction,
+    RecordAttachment,
+    RecordFlag,
+    RecordReview,
+    Sensitivity,
+)
 from engage.stakeholders.queries import programme_groups
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -68,11 +86,18 @@ def new():
     if request.method == "GET":
         form.sensitivity.data = Sensitivity.partners.value
     if form.validate_on_submit():
-        record = services.create_record(actor=current_user, **form.values())
-        db.session.commit()
+        try:
+            with storage.batch() as batch:
+                record = services.create_record(actor=current_user, **form.values())
+                services.add_attachments(record, form.checked_files, actor=current_user, batch=batch)
+                db.session.commit()
+        except storage.StorageError:
+            db.session.rollback()
+            form.attachments.errors = [COULD_NOT_STORE]
+            return render_template("records/form.html", form=form, record=None, accept=ACCEPT), 503
         flash("Record saved.", "success")
         return redirect(url_for(".detail", record_id=record.id))
-    return render_template("records/form.html", form=form, record=None)
+    return render_template("records/form.html", form=form, record=None, accept=ACCEPT)
 
 
 @bp.get("/<int:record_id>")
@@ -86,6 +111,9 @@ def detail(record_id):
     return _detail(record)
 
 
+COULD_NOT_STORE = "The file could not be saved just now. Nothing was stored: try again later"
+
+
 def _detail(record, status=200, **forms):
     """Render the record page with its review forms (those given carry the user's errors)."""
     from engage.themes import queries as theme_queries
@@ -97,6 +125,9 @@ def _detail(record, status=200, **forms):
         "themes_for_record": theme_queries.themes_with_record(record),
         "today": to_london(now_utc()).date(),
         "record": record,
+        "attachment_form": AttachmentForm(formdata=None),
+        "delete_attachment_form": ConfirmForm(formdata=None),
+        "accept": ACCEPT,
         "comment_form": CommentForm(formdata=None),
         "flag_form": FlagForm(formdata=None),
         "resolve_form": ResolveFlagForm(formdata=None),
@@ -196,7 +227,7 @@ def flags():
 def edit(record_id):
     """Edit a record."""
     record = load_readable(record_id)
-    form = RecordForm(obj=record, **_form_context())
+    form = RecordForm(obj=record, with_attachments=False, **_form_context())
     if form.validate_on_submit():
         services.update_record(record, actor=current_user, **form.values())
         db.session.commit()
@@ -234,3 +265,70 @@ def edit_action(record_id, action_id):
         flash("Action updated.", "success")
         return redirect(url_for(".detail", record_id=record.id) + "#actions")
     return render_template("records/action_form.html", form=form, record=record, action=action)
+
+
+def load_attachment(record_id, attachment_id):
+    """Return (record, attachment), or 404 when the user may not read the record or the
+    attachment belongs to another record (so guessing ids reveals nothing)."""
+    record = load_readable(record_id)
+    attachment = db.session.get(RecordAttachment, attachment_id)
+    if attachment is None or attachment.record_id != record.id:
+        abort(404)
+    return record, attachment
+
+
+@bp.post("/<int:record_id>/attachments")
+@requires(Permission.RECORDS_MANAGE)
+def add_attachments(record_id):
+    """Attach files to a record; a refused file stores nothing."""
+    record = load_readable(record_id)
+    require(can(current_user, Permission.RECORDS_MANAGE, record))
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        return _detail(record, 400, attachment_form=form)
+    try:
+        with storage.batch() as batch:
+            added = services.add_attachments(record, form.checked_files, actor=current_user, batch=batch)
+            db.session.commit()
+    except storage.StorageError:
+        db.session.rollback()
+        form.files.errors = [COULD_NOT_STORE]
+        return _detail(record, 503, attachment_form=form)
+    flash("File attached." if len(added) == 1 else f"{len(added)} files attached.", "success")
+    return redirect(url_for(".detail", record_id=record.id) + "#attachments")
+
+
+# Registered before delete_attachment on purpose: the route matrix walks rules in this order and
+# must download the sample attachment before it deletes it.
+@bp.get("/<int:record_id>/attachments/<int:attachment_id>")
+@requires(Permission.RECORDS_READ)
+def download_attachment(record_id, attachment_id):
+    """Send an attachment to someone who may read its record; restricted downloads are logged."""
+    record, attachment = load_attachment(record_id, attachment_id)
+    if record.sensitivity == Sensitivity.restricted:
+        services.attachment_downloaded(attachment, actor=current_user)
+        db.session.commit()
+    try:
+        fh = storage.get_storage().open(attachment.storage_key)
+    except storage.StorageError:
+        abort(503)
+    response = Response(storage.iter_file(fh), mimetype=attachment.content_type, direct_passthrough=True)
+    response.content_length = attachment.size
+    response.headers["Content-Disposition"] = content_disposition(attachment.filename, inline=attachment.is_inline)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/<int:record_id>/attachments/<int:attachment_id>/delete")
+@requires(Permission.RECORDS_MANAGE)
+def delete_attachment(record_id, attachment_id):
+    """Remove an attachment: the row first, then (after the commit) the stored file."""
+    record, attachment = load_attachment(record_id, attachment_id)
+    require(can(current_user, Permission.RECORDS_MANAGE, record))
+    if ConfirmForm().validate_on_submit():
+        key = services.delete_attachment(attachment, actor=current_user)
+        db.session.commit()
+        storage.delete_quietly([key])
+        flash("File removed.", "success")
+    return redirect(url_for(".detail", record_id=record.id) + "#attachments")

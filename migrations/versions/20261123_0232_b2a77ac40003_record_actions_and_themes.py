@@ -1,7 +1,7 @@
 """record actions and outcomes; themes and their evidence
 
 Revision ID: b2a77ac40003
-Revises: ce3f5ea69d5d
+Revises: b2a77ac40001
 Create Date: 2026-11-23 02:32:40.339836
 
 """
@@ -13,7 +13,7 @@ import engage.db
 
 # revision identifiers, used by Alembic.
 revision = 'b2a77ac40003'
-down_revision = 'ce3f5ea69d5d'
+down_revision = "b2a77ac40001"
 branch_labels = None
 depends_on = None
 

@@ -72,6 +72,7 @@ def live_server(tmp_path_factory):
         {
             "SQLALCHEMY_DATABASE_URI": browser_database_url(tmp_path_factory.mktemp("browser")),
             "SIGN_IN_RATE_LIMIT": "1000/minute",
+            "ATTACHMENTS_DIR": str(tmp_path_factory.mktemp("attachments")),
         },
     )
     app = create_app(config)
