@@ -1,0 +1,482 @@
+"""Full-text search over engagement records: one interface, SQLite FTS5 or PostgreSQL behind it.
+
+The index holds one document per record, built by :func:`document_for` (title; what we heard with
+identifying passages already removed; quotes). A session hook rewrites a record's index row in the
+same transaction as any change to the record or its watched children, so search never lags.
+
+Speed: ranking every match of a very common word is what makes a naive query slow (hundreds of
+milliseconds at a million records). So the work is bounded: a cheap probe tells whether a query
+matches more than ``EXACT_LIMIT`` records; if not, every match is ranked and counted exactly. If
+so, only the newest ``CANDIDATES`` matches are ranked, counted and faceted, and the page says so.
+"""
+
+import html
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+from markupsafe import Markup
+from sqlalchemy import DDL, Column, Integer, MetaData, Table, Text, bindparam, event, func, literal_column, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
+from sqlalchemy.orm import selectinload
+
+from engage.extensions import db
+from engage.records.models import (
+    EngagementRecord,
+    RecordKind,
+    RecordQuote,
+    Sensitivity,
+    record_organisations,
+    record_places,
+    record_topics,
+)
+from engage.records.redaction import redact
+
+#: The longest query we read (characters) and the most words we search for.
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 8
+#: A query matching at most this many records is ranked, counted and faceted exactly.
+EXACT_LIMIT = 1000
+#: Above EXACT_LIMIT, only this many of the newest matches are ranked and faceted.
+CANDIDATES = 1000
+#: ...found among at most this many of the newest text matches (bounds the work of a rare filter).
+SCAN_LIMIT = 20_000
+#: Facet values listed per facet.
+FACET_SIZE = 8
+
+# Highlight boundaries: private-use characters removed from indexed text, so no record can fake
+# them; the snippet is HTML-escaped and only then are they turned into <mark> tags.
+_HL_OPEN, _HL_CLOSE = "\ue002", "\ue003"
+_WORD = re.compile(r"[^\W_]+")
+
+#: Children whose text is part of a record's document: (model, how to find its record id).
+#: To index another child (actions, attachment text), add it here and in document_for.
+WATCHED_CHILDREN = (RecordQuote,)
+
+# -- the index DDL (used by db.create_all() in tests and mirrored in the migration) ------------------
+
+SQLITE_DDL = ("CREATE VIRTUAL TABLE record_search USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')",)
+POSTGRESQL_DDL = (
+    "CREATE TABLE record_search ("
+    " record_id integer PRIMARY KEY REFERENCES engagement_records (id) ON DELETE CASCADE,"
+    " title text NOT NULL, body text NOT NULL,"
+    " document tsvector GENERATED ALWAYS AS"
+    " (setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')) STORED)",
+    "CREATE INDEX ix_record_search_document ON record_search USING gin (document)",
+)
+
+for _statement in SQLITE_DDL:
+    event.listen(EngagementRecord.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in POSTGRESQL_DDL:
+    event.listen(EngagementRecord.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+event.listen(EngagementRecord.__table__, "before_drop", DDL("DROP TABLE IF EXISTS record_search"))
+
+
+def is_index_object(name):
+    """True for the engine-specific index tables (and FTS5's shadow tables), which no model describes."""
+    return bool(name) and name.startswith("record_search")
+
+
+# -- the document -----------------------------------------------------------------------------------
+
+
+def _plain(value):
+    return (value or "").replace(_HL_OPEN, "").replace(_HL_CLOSE, "").replace("\x00", "")
+
+
+def document_for(record):
+    """Return ``(title, body)``: the text of ``record`` that search may find.
+
+    Identifying passages are removed before indexing, so they can never be found or shown in a
+    snippet. To index more text (say ``record.actions``), add it to ``parts``.
+    """
+    parts = [redact(record.what_we_heard)]
+    parts += [quote.text for quote in record.quotes]
+    return _plain(record.title), _plain("\n\n".join(p for p in parts if p))
+
+
+def _write_rows(connection, records, deleted_ids):
+    dialect = connection.dialect.name
+    ids = [r.id for r in records] + list(deleted_ids)
+    if not ids:
+        return
+    key = "rowid" if dialect == "sqlite" else "record_id"
+    connection.execute(
+        text(f"DELETE FROM record_search WHERE {key} IN :ids").bindparams(bindparam("ids", expanding=True)),  # noqa: S608
+        {"ids": ids},
+    )
+    rows = [{"id": r.id, "title": t, "body": b} for r in records for t, b in [document_for(r)]]
+    if rows:
+        connection.execute(text(f"INSERT INTO record_search ({key}, title, body) VALUES (:id, :title, :body)"), rows)  # noqa: S608
+
+
+def _record_id_of(child):
+    return child.record_id if child.record_id is not None else getattr(child.record, "id", None)
+
+
+def _after_flush(session, flush_context):
+    """Rewrite the index rows of every record changed in this flush (in the same transaction)."""
+    changed, deleted = {}, set()
+    for obj in session.deleted:
+        if isinstance(obj, EngagementRecord):
+            deleted.add(obj.id)
+    child_record_ids = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, EngagementRecord) and obj.id not in deleted:
+            changed[obj.id] = obj
+        elif isinstance(obj, WATCHED_CHILDREN):
+            child_record_ids.add(_record_id_of(obj))
+    child_record_ids -= deleted | set(changed) | {None}
+    if not (changed or deleted or child_record_ids):
+        return
+    with session.no_autoflush:
+        for record_id in child_record_ids:
+            record = session.get(EngagementRecord, record_id)
+            if record is not None:
+                changed[record_id] = record
+        _write_rows(session.connection(), list(changed.values()), deleted)
+
+
+def init_app(app):
+    """Keep the index in step with every session's flushes."""
+    session_class = db.session.session_factory.class_
+    if not event.contains(session_class, "after_flush", _after_flush):
+        event.listen(session_class, "after_flush", _after_flush)
+
+
+def rebuild(batch=2000):
+    """Rewrite the whole index from the records (``flask search rebuild``); returns how many."""
+    connection = db.session.connection()
+    connection.execute(text("DELETE FROM record_search"))
+    done, last = 0, 0
+    while True:
+        records = db.session.scalars(
+            select(EngagementRecord)
+            .where(EngagementRecord.id > last)
+            .order_by(EngagementRecord.id)
+            .limit(batch)
+            .options(selectinload(EngagementRecord.quotes))
+        ).all()
+        if not records:
+            return done
+        _write_rows(connection, records, ())
+        done += len(records)
+        last = records[-1].id
+        db.session.expunge_all()
+
+
+# -- the query --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedQuery:
+    """The words we search for, and whether the user's query had to be shortened."""
+
+    terms: list
+    shortened: bool = False
+
+    @property
+    def text(self):
+        return " ".join(self.terms)
+
+
+def parse(raw):
+    """Split a user's query into at most MAX_TERMS words; syntax characters are never passed on."""
+    raw = (raw or "").replace("\x00", "")
+    shortened = len(raw) > MAX_QUERY_CHARS
+    words = _WORD.findall(raw[:MAX_QUERY_CHARS])
+    terms = []
+    for word in words:
+        word = unicodedata.normalize("NFKC", word).lower()
+        if word not in terms:
+            terms.append(word)
+    if len(terms) > MAX_TERMS:
+        terms, shortened = terms[:MAX_TERMS], True
+    return ParsedQuery(terms=terms, shortened=shortened)
+
+
+@dataclass
+class Hit:
+    """One result: the record, its title and a snippet with the matched words marked."""
+
+    record: EngagementRecord
+    title: Markup
+    snippet: Markup
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    """A page of ranked hits with facets; fits the pager and count_of macros like a Page."""
+
+    hits: list
+    page: int
+    per_page: int
+    total: int
+    #: True when the query matched more than EXACT_LIMIT records: counts and facets are over
+    #: the newest CANDIDATES matches only.
+    total_capped: bool
+    has_next: bool
+    facets: dict = field(default_factory=dict)
+    notices: list = field(default_factory=list)
+    terms: list = field(default_factory=list)
+
+    @property
+    def items(self):
+        return [hit.record for hit in self.hits]
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def prev_num(self):
+        return self.page - 1
+
+    @property
+    def next_num(self):
+        return self.page + 1
+
+    @property
+    def pages(self):
+        return None if self.total_capped else max(1, -(-self.total // self.per_page))
+
+
+def mark(snippet):
+    """Escape ``snippet`` and turn the highlight sentinels into <mark> tags (and nothing else)."""
+    escaped = html.escape(snippet or "", quote=False)
+    return Markup(escaped.replace(_HL_OPEN, "<mark>").replace(_HL_CLOSE, "</mark>"))  # noqa: S704 (escaped first)
+
+
+class _SQLiteEngine:
+    """FTS5: each word quoted (so MATCH never sees syntax), bm25 with the title weighted 10:1."""
+
+    table = Table("record_search", MetaData(), Column("rowid", Integer), Column("title", Text), Column("body", Text))
+    key = table.c.rowid
+    matches = text("record_search MATCH :m")
+
+    def params(self, parsed):
+        return {"m": " ".join('"' + term.replace('"', '""') + '"' for term in parsed.terms)}
+
+    def score(self):
+        # bm25 is lower for better matches; the title counts ten times the body.
+        return func.bm25(literal_column("record_search"), 10.0, 1.0)
+
+    def probe(self, parsed):
+        """How many records contain the words, counting no further than EXACT_LIMIT + 1."""
+        inner = select(literal_column("1")).select_from(self.table).where(self.matches).limit(EXACT_LIMIT + 1)
+        return db.session.scalar(select(func.count()).select_from(inner.subquery()), self.params(parsed))
+
+    def snippets(self, parsed, ids):
+        rows = db.session.execute(
+            text(
+                "SELECT rowid, highlight(record_search, 0, :a, :b),"
+                " snippet(record_search, 1, :a, :b, '…', 24) FROM record_search"
+                " WHERE record_search MATCH :m AND rowid IN (SELECT value FROM json_each(:ids))"
+            ),
+            {**self.params(parsed), "a": _HL_OPEN, "b": _HL_CLOSE, "ids": json.dumps(ids)},
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def id_in(self, column, ids):
+        return column.in_(select(literal_column("value")).select_from(func.json_each(json.dumps(ids))))
+
+
+class _PostgreSQLEngine:
+    """tsvector + GIN: plainto_tsquery on our own word list (never to_tsquery), ts_rank_cd, ts_headline."""
+
+    table = Table(
+        "record_search",
+        MetaData(),
+        Column("record_id", Integer),
+        Column("title", Text),
+        Column("body", Text),
+        Column("document", TSVECTOR),
+    )
+    key = table.c.record_id
+
+    @property
+    def matches(self):
+        return self.table.c.document.op("@@")(
+            func.plainto_tsquery(literal_column("'english'::regconfig"), bindparam("q"))
+        )
+
+    def params(self, parsed):
+        return {"q": parsed.text}
+
+    def score(self):
+        # Negated so that, as with bm25, lower ranks first.
+        return -func.ts_rank_cd(
+            self.table.c.document, func.plainto_tsquery(literal_column("'english'::regconfig"), bindparam("q"))
+        )
+
+    def probe(self, parsed):
+        """The planner's estimate of the matches: cheap, where counting a common word exactly is not."""
+        plan = db.session.scalar(
+            text(
+                "EXPLAIN (FORMAT JSON) SELECT 1 FROM record_search"
+                " WHERE document @@ plainto_tsquery('english'::regconfig, :q)"
+            ),
+            self.params(parsed),
+        )
+        plan = plan if isinstance(plan, list) else json.loads(plan)
+        return plan[0]["Plan"]["Plan Rows"]
+
+    def snippets(self, parsed, ids):
+        body_options = (
+            f"StartSel={_HL_OPEN}, StopSel={_HL_CLOSE}, MaxWords=30, MinWords=15,"
+            ' MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        rows = db.session.execute(
+            text(
+                "SELECT record_id, ts_headline('english', title, q, :title_options),"
+                " ts_headline('english', body, q, :body_options)"
+                " FROM record_search, plainto_tsquery('english'::regconfig, :q) AS q WHERE record_id = ANY(:ids)"
+            ),
+            {
+                **self.params(parsed),
+                "ids": ids,
+                "body_options": body_options,
+                "title_options": f"StartSel={_HL_OPEN}, StopSel={_HL_CLOSE}, HighlightAll=true",
+            },
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def id_in(self, column, ids):
+        return column == func.any(bindparam("facet_ids", ids, type_=ARRAY(Integer)))
+
+
+def engine():
+    """The search engine for the database in use."""
+    return _PostgreSQLEngine() if db.engine.dialect.name == "postgresql" else _SQLiteEngine()
+
+
+def _candidates(eng, parsed, where):
+    """Return ``(ids best first, capped)`` for the records passing ``where`` that contain the words.
+
+    Few matches: all ranked. Many: the newest CANDIDATES matches passing ``where`` among the newest
+    SCAN_LIMIT text matches (FTS5 and the primary key both walk newest-first and stop early).
+    """
+    params = eng.params(parsed)
+    joined = eng.table.join(EngagementRecord.__table__, EngagementRecord.id == eng.key)
+    score = eng.score().label("score")
+    exact = eng.probe(parsed) <= EXACT_LIMIT
+    query = select(eng.key, score).select_from(joined).where(eng.matches, *where)
+    capped = False
+    if not exact:
+        floor = db.session.scalar(
+            select(eng.key).where(eng.matches).order_by(eng.key.desc()).offset(SCAN_LIMIT - 1).limit(1), params
+        )
+        if floor is not None:
+            query = query.where(eng.key >= floor)
+        query = query.order_by(eng.key.desc()).limit(CANDIDATES)
+    rows = db.session.execute(query, params).all()
+    if not exact:
+        capped = floor is not None or len(rows) >= CANDIDATES
+    rows.sort(key=lambda row: (row[1], -row[0]))
+    return [row[0] for row in rows], capped
+
+
+def _where(user, flt):
+    from engage.records.queries import conditions
+
+    return conditions(user, replace(flt, q=""))
+
+
+def matching_ids(user, flt):
+    """Ids of the records ``user`` may read that match the search, best first (for exports)."""
+    parsed = parse(flt.q)
+    if not parsed.terms:
+        return []
+    return _candidates(engine(), parsed, _where(user, flt))[0]
+
+
+def _facets(eng, ids):
+    """Counts per filter value over ``ids``: the values the user can narrow the results to."""
+    from engage.reference.models import Place, Topic
+    from engage.stakeholders.models import Organisation
+
+    facets = {}
+    in_ids = eng.id_in(EngagementRecord.id, ids)
+    kinds = db.session.execute(
+        select(EngagementRecord.kind, func.count()).where(in_ids).group_by(EngagementRecord.kind)
+    ).all()
+    facets["kind"] = sorted(
+        (FacetValue(RecordKind(k).value, RecordKind(k).label, n) for k, n in kinds), key=lambda f: -f.count
+    )
+    levels = dict(
+        db.session.execute(
+            select(EngagementRecord.sensitivity, func.count()).where(in_ids).group_by(EngagementRecord.sensitivity)
+        ).all()
+    )
+    facets["sensitivity"] = [FacetValue(s.value, s.short_label, levels[s]) for s in Sensitivity if levels.get(s)]
+    for name, link, column, model in (
+        ("topic", record_topics, "topic_id", Topic),
+        ("place", record_places, "place_id", Place),
+        ("organisation", record_organisations, "organisation_id", Organisation),
+    ):
+        count = func.count().label("n")
+        rows = db.session.execute(
+            select(model.id, model.name, count)
+            .join(link, link.c[column] == model.id)
+            .where(eng.id_in(link.c.record_id, ids))
+            .group_by(model.id, model.name)
+            .order_by(count.desc(), model.name)
+            .limit(FACET_SIZE)
+        ).all()
+        facets[name] = [FacetValue(str(i), label, n) for i, label, n in rows]
+    year = func.extract("year", EngagementRecord.happened_on)
+    years = db.session.execute(select(year, func.count()).where(in_ids).group_by(year).order_by(year.desc())).all()
+    facets["year"] = [FacetValue(str(int(y)), str(int(y)), n) for y, n in years]
+    return facets
+
+
+def search(user, flt, page=1, per_page=25):
+    """Search the records ``user`` may read: one ranked page with snippets, the count and facets.
+
+    :param flt: a RecordFilter; ``flt.q`` holds the words, the other fields narrow the results.
+    """
+    parsed = parse(flt.q)
+    result = SearchResult(hits=[], page=page, per_page=per_page, total=0, total_capped=False, has_next=False)
+    result.terms = parsed.terms
+    if parsed.shortened:
+        result.notices.append(
+            f"Your search was shortened to its first {MAX_TERMS} words (at most {MAX_QUERY_CHARS} characters)."
+        )
+    if not parsed.terms:
+        result.notices.append("Enter words to search for: letters or numbers.")
+        return result
+    eng = engine()
+    ids, capped = _candidates(eng, parsed, _where(user, flt))
+    result.total, result.total_capped = len(ids), capped
+    if not ids:
+        return result
+    result.facets = _facets(eng, ids)
+    start = (page - 1) * per_page
+    page_ids = ids[start : start + per_page + 1]
+    result.has_next = len(page_ids) > per_page
+    page_ids = page_ids[:per_page]
+    if not page_ids:
+        return result
+    records = {
+        r.id: r
+        for r in db.session.scalars(
+            select(EngagementRecord)
+            .where(EngagementRecord.id.in_(page_ids))
+            .options(selectinload(EngagementRecord.places), selectinload(EngagementRecord.topics))
+        )
+    }
+    snippets = eng.snippets(parsed, page_ids)
+    for record_id in page_ids:
+        title, body = snippets.get(record_id, ("", ""))
+        result.hits.append(
+            Hit(records[record_id], mark(title) if title else Markup.escape(records[record_id].title), mark(body))
+        )
+    return result

@@ -1,0 +1,71 @@
+"""Search index of engagement records: FTS5 on SQLite, tsvector + GIN on PostgreSQL
+
+Revision ID: b2a77ac40002
+Revises: ce3f5ea69d5d
+Create Date: 2026-11-23 02:40:00
+
+Hand-written: neither table has a model (engage.db.include_object leaves them out of autogenerate).
+The DDL is the same as engage.search's, which tests create through db.create_all().
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from engage.records.redaction import redact
+
+# revision identifiers, used by Alembic.
+revision = "b2a77ac40002"
+down_revision = "ce3f5ea69d5d"
+branch_labels = None
+depends_on = None
+
+SQLITE = ("CREATE VIRTUAL TABLE record_search USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')",)
+POSTGRESQL = (
+    "CREATE TABLE record_search ("
+    " record_id integer PRIMARY KEY REFERENCES engagement_records (id) ON DELETE CASCADE,"
+    " title text NOT NULL, body text NOT NULL,"
+    " document tsvector GENERATED ALWAYS AS"
+    " (setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')) STORED)",
+    "CREATE INDEX ix_record_search_document ON record_search USING gin (document)",
+)
+# Highlight sentinels and NUL never reach the index (see engage.search).
+_STRIP = str.maketrans("", "", "\ue002\ue003\x00")
+
+
+def _backfill(bind, key):
+    """Index the records already stored: title; what we heard, identifying passages removed; quotes."""
+    last = 0
+    while True:
+        records = bind.execute(
+            sa.text("SELECT id, title, what_we_heard FROM engagement_records WHERE id > :last ORDER BY id LIMIT 2000"),
+            {"last": last},
+        ).all()
+        if not records:
+            return
+        ids = [r.id for r in records]
+        quotes = {}
+        for record_id, quote in bind.execute(
+            sa.text("SELECT record_id, text FROM record_quotes WHERE record_id IN :ids ORDER BY id").bindparams(
+                sa.bindparam("ids", expanding=True)
+            ),
+            {"ids": ids},
+        ):
+            quotes.setdefault(record_id, []).append(quote)
+        rows = []
+        for r in records:
+            parts = [p for p in [redact(r.what_we_heard), *quotes.get(r.id, [])] if p]
+            rows.append({"id": r.id, "title": (r.title or "").translate(_STRIP), "body": "\n\n".join(parts).translate(_STRIP)})
+        bind.execute(sa.text(f"INSERT INTO record_search ({key}, title, body) VALUES (:id, :title, :body)"), rows)  # noqa: S608
+        last = ids[-1]
+
+
+def upgrade():
+    bind = op.get_bind()
+    postgresql = bind.dialect.name == "postgresql"
+    for statement in POSTGRESQL if postgresql else SQLITE:
+        op.execute(statement)
+    _backfill(bind, "record_id" if postgresql else "rowid")
+
+
+def downgrade():
+    op.execute("DROP TABLE IF EXISTS record_search")
