@@ -49,10 +49,11 @@ FACET_SIZE = 8
 # them; the snippet is HTML-escaped and only then are they turned into <mark> tags.
 _HL_OPEN, _HL_CLOSE = "\ue002", "\ue003"
 _WORD = re.compile(r"[^\W_]+")
+_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 
-#: Children whose text is part of a record's document: (model, how to find its record id).
+#: Children whose text is part of a record's document: model -> the record's collection of them.
 #: To index another child (actions, attachment text), add it here and in document_for.
-WATCHED_CHILDREN = (RecordQuote,)
+WATCHED_CHILDREN = {RecordQuote: "quotes"}
 
 # -- the index DDL (used by db.create_all() in tests and mirrored in the migration) ------------------
 
@@ -116,26 +117,40 @@ def _record_id_of(child):
 
 
 def _after_flush(session, flush_context):
-    """Rewrite the index rows of every record changed in this flush (in the same transaction)."""
-    changed, deleted = {}, set()
+    """Note which records this flush changed (their index rows are rewritten after it, below)."""
+    changed, deleted, children = set(), set(), set()
     for obj in session.deleted:
         if isinstance(obj, EngagementRecord):
             deleted.add(obj.id)
-    child_record_ids = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, EngagementRecord) and obj.id not in deleted:
-            changed[obj.id] = obj
-        elif isinstance(obj, WATCHED_CHILDREN):
-            child_record_ids.add(_record_id_of(obj))
-    child_record_ids -= deleted | set(changed) | {None}
-    if not (changed or deleted or child_record_ids):
+            changed.add(obj.id)
+        elif type(obj) in WATCHED_CHILDREN:
+            children.add(_record_id_of(obj))
+    if changed or deleted or children:
+        pending = session.info.setdefault("search_pending", {"changed": set(), "deleted": set(), "children": set()})
+        pending["changed"] |= changed
+        pending["deleted"] |= deleted
+        pending["children"] |= children - {None}
+
+
+def _after_flush_postexec(session, flush_context):
+    """Rewrite the index rows of the records changed by the flush, in the same transaction."""
+    pending = session.info.pop("search_pending", None)
+    if not pending:
         return
+    deleted = pending["deleted"]
+    records = []
     with session.no_autoflush:
-        for record_id in child_record_ids:
+        for record_id in (pending["changed"] | pending["children"]) - deleted:
             record = session.get(EngagementRecord, record_id)
-            if record is not None:
-                changed[record_id] = record
-        _write_rows(session.connection(), list(changed.values()), deleted)
+            if record is None:
+                continue
+            if record_id in pending["children"]:
+                # A child deleted on its own is still in the collection held in memory: reload.
+                session.expire(record, list(WATCHED_CHILDREN.values()))
+            records.append(record)
+        _write_rows(session.connection(), records, deleted)
 
 
 def init_app(app):
@@ -143,6 +158,7 @@ def init_app(app):
     session_class = db.session.session_factory.class_
     if not event.contains(session_class, "after_flush", _after_flush):
         event.listen(session_class, "after_flush", _after_flush)
+        event.listen(session_class, "after_flush_postexec", _after_flush_postexec)
 
 
 def rebuild(batch=2000):
@@ -183,9 +199,12 @@ class ParsedQuery:
 
 def parse(raw):
     """Split a user's query into at most MAX_TERMS words; syntax characters are never passed on."""
-    raw = (raw or "").replace("\x00", "")
+    raw = (raw or "").replace("\x00", " ")
     shortened = len(raw) > MAX_QUERY_CHARS
     words = _WORD.findall(raw[:MAX_QUERY_CHARS])
+    # Upper-case operators are search syntax to the user, not words to find (unless alone).
+    if any(word not in _OPERATORS for word in words):
+        words = [word for word in words if word not in _OPERATORS]
     terms = []
     for word in words:
         word = unicodedata.normalize("NFKC", word).lower()
