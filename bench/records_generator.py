@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 SEEDS = Path("/work/shared/seeds")
-#: Bump when what is generated changes, so cached databases are rebuilt.
-VERSION = 1
+#: Bump when what is generated changes, so cached databases are rebuilt (per engine).
+VERSION = {"sqlite": 2, "postgresql": 1}
 BATCH = 20_000
 
 COMMON = (  # noqa: SIM905 (a word list reads best as text)
@@ -123,16 +123,27 @@ def _records(rng, maker, count, first_id, refs):
         yield records, places, topics, orgs, quotes
 
 
-def _documents(records, quotes):
-    """Index rows made by the app's own engage.search.document_for."""
-    from engage.search import document_for
+def _documents(records, quotes, links=None):
+    """Index rows made by the app's own engage.search.document_for (and tags_for, for SQLite)."""
+    from engage.search import document_for, tags_for
 
     by_record = {}
     for rid, text in quotes:
         by_record.setdefault(rid, []).append(SimpleNamespace(text=text))
     for r in records:
         record = SimpleNamespace(title=r[1], what_we_heard=r[5], quotes=by_record.get(r[0], []))
-        yield (r[0], *document_for(record))
+        row = (r[0], *document_for(record))
+        if links is not None:
+            places, topics, orgs = (links[name].get(r[0], ()) for name in ("places", "topics", "orgs"))
+            row += (tags_for(r[2], r[6], r[3], places, topics, orgs),)
+        yield row
+
+
+def _by_record(pairs):
+    grouped = {}
+    for rid, other in pairs:
+        grouped.setdefault(rid, []).append(other)
+    return grouped
 
 
 def _prepare(database_url):
@@ -191,12 +202,16 @@ def load_sqlite(path, count, seed=20261123):
         conn.executemany("INSERT INTO record_topics (record_id, topic_id) VALUES (?, ?)", topics)
         conn.executemany("INSERT INTO record_organisations (record_id, organisation_id) VALUES (?, ?)", orgs)
         conn.executemany("INSERT INTO record_quotes (record_id, text) VALUES (?, ?)", quotes)
-        conn.executemany("INSERT INTO record_search (rowid, title, body) VALUES (?, ?, ?)", _documents(records, quotes))
+        links = {"places": _by_record(places), "topics": _by_record(topics), "orgs": _by_record(orgs)}
+        conn.executemany(
+            "INSERT INTO record_search (rowid, title, body, tags) VALUES (?, ?, ?, ?)",
+            _documents(records, quotes, links),
+        )
         conn.commit()
     conn.execute("INSERT INTO record_search (record_search) VALUES ('optimize')")
     conn.execute("ANALYZE")
     conn.execute("CREATE TABLE bench_meta (version INTEGER, records INTEGER)")
-    conn.execute("INSERT INTO bench_meta VALUES (?, ?)", (VERSION, count))
+    conn.execute("INSERT INTO bench_meta VALUES (?, ?)", (VERSION["sqlite"], count))
     conn.commit()
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -245,7 +260,7 @@ def load_postgresql(database_url, count, seed=20261123):
         cur.execute("SET maintenance_work_mem = '512MB'")
         cur.execute("CREATE INDEX ix_record_search_document ON record_search USING gin (document)")
         cur.execute("CREATE TABLE bench_meta (version integer, records integer)")
-        cur.execute("INSERT INTO bench_meta VALUES (%s, %s)", (VERSION, count))
+        cur.execute("INSERT INTO bench_meta VALUES (%s, %s)", (VERSION["postgresql"], count))
         conn.commit()
         conn.autocommit = True
         cur.execute("VACUUM ANALYZE")
@@ -258,7 +273,7 @@ def _cached(database_url, count):
     try:
         with engine.connect() as conn:
             row = conn.execute(text("SELECT version, records FROM bench_meta")).first()
-            return row is not None and tuple(row) == (VERSION, count)
+            return row is not None and tuple(row) == (VERSION[engine.dialect.name], count)
     except Exception:  # noqa: BLE001 (no database, no table: not cached)
         return False
     finally:

@@ -21,6 +21,7 @@ from sqlalchemy import DDL, Column, Integer, MetaData, Table, Text, bindparam, e
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import selectinload
 
+from engage.dates import now_utc
 from engage.extensions import db
 from engage.records.models import (
     EngagementRecord,
@@ -40,8 +41,8 @@ MAX_TERMS = 8
 EXACT_LIMIT = 1000
 #: Above EXACT_LIMIT, only this many of the newest matches are ranked and faceted.
 CANDIDATES = 1000
-#: ...found among at most this many of the newest text matches (bounds the work of a rare filter).
-SCAN_LIMIT = 20_000
+#: ...found among at most this many of the newest matches (bounds the work of date and sensitivity checks).
+SCAN_LIMIT = 5000
 #: Facet values listed per facet.
 FACET_SIZE = 8
 
@@ -57,7 +58,9 @@ WATCHED_CHILDREN = {RecordQuote: "quotes"}
 
 # -- the index DDL (used by db.create_all() in tests and mirrored in the migration) ------------------
 
-SQLITE_DDL = ("CREATE VIRTUAL TABLE record_search USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')",)
+SQLITE_DDL = (
+    "CREATE VIRTUAL TABLE record_search USING fts5(title, body, tags, tokenize = 'unicode61 remove_diacritics 2')",
+)
 POSTGRESQL_DDL = (
     "CREATE TABLE record_search ("
     " record_id integer PRIMARY KEY REFERENCES engagement_records (id) ON DELETE CASCADE,"
@@ -97,6 +100,30 @@ def document_for(record):
     return _plain(record.title), _plain("\n\n".join(p for p in parts if p))
 
 
+def tags_for(kind, sensitivity, happened_on, place_ids=(), topic_ids=(), organisation_ids=()):
+    """The filter values of a record as FTS5 tokens (SQLite only), so filters join the MATCH.
+
+    FTS5 intersects its posting lists far faster than SQLite can check a million rows' links, so
+    "carers, workshops, topic 3" is one index walk. Tokens are letters+digits only (kworkshop,
+    spublic, y2025, p12, t3, o45) and live in their own column, never confused with words.
+    """
+    kind, sensitivity = getattr(kind, "value", kind), getattr(sensitivity, "value", sensitivity)
+    tokens = [f"k{kind.replace('_', '')}", f"s{sensitivity}", f"y{happened_on.year}"]
+    tokens += [f"p{i}" for i in place_ids] + [f"t{i}" for i in topic_ids] + [f"o{i}" for i in organisation_ids]
+    return " ".join(tokens)
+
+
+def _tags_of(record):
+    return tags_for(
+        record.kind,
+        record.sensitivity,
+        record.happened_on,
+        [p.id for p in record.places],
+        [t.id for t in record.topics],
+        [o.id for o in record.organisations],
+    )
+
+
 def _write_rows(connection, records, deleted_ids):
     dialect = connection.dialect.name
     ids = [r.id for r in records] + list(deleted_ids)
@@ -107,9 +134,17 @@ def _write_rows(connection, records, deleted_ids):
         text(f"DELETE FROM record_search WHERE {key} IN :ids").bindparams(bindparam("ids", expanding=True)),  # noqa: S608
         {"ids": ids},
     )
+    if not records:
+        return
     rows = [{"id": r.id, "title": t, "body": b} for r in records for t, b in [document_for(r)]]
-    if rows:
-        connection.execute(text(f"INSERT INTO record_search ({key}, title, body) VALUES (:id, :title, :body)"), rows)  # noqa: S608
+    if dialect == "sqlite":
+        for row, record in zip(rows, records, strict=True):
+            row["tags"] = _tags_of(record)
+        connection.execute(
+            text("INSERT INTO record_search (rowid, title, body, tags) VALUES (:id, :title, :body, :tags)"), rows
+        )
+    else:
+        connection.execute(text("INSERT INTO record_search (record_id, title, body) VALUES (:id, :title, :body)"), rows)
 
 
 def _record_id_of(child):
@@ -172,7 +207,12 @@ def rebuild(batch=2000):
             .where(EngagementRecord.id > last)
             .order_by(EngagementRecord.id)
             .limit(batch)
-            .options(selectinload(EngagementRecord.quotes))
+            .options(
+                selectinload(EngagementRecord.quotes),
+                selectinload(EngagementRecord.places),
+                selectinload(EngagementRecord.topics),
+                selectinload(EngagementRecord.organisations),
+            )
         ).all()
         if not records:
             return done
@@ -275,23 +315,50 @@ def mark(snippet):
 
 
 class _SQLiteEngine:
-    """FTS5: each word quoted (so MATCH never sees syntax), bm25 with the title weighted 10:1."""
+    """FTS5: each word quoted (so MATCH never sees syntax); filters as tokens in the ``tags`` column.
+
+    Ranking: every word in the title, then some words in the title, then the rest; newest first
+    within each. Not bm25: FTS5's bm25 counts every row containing each word to weigh it (about
+    30 ms for a very common word at a million records) whatever the LIMIT, which alone would
+    break the 25 ms budget.
+    """
 
     table = Table("record_search", MetaData(), Column("rowid", Integer), Column("title", Text), Column("body", Text))
     key = table.c.rowid
     matches = text("record_search MATCH :m")
 
-    def params(self, parsed):
-        return {"m": " ".join('"' + term.replace('"', '""') + '"' for term in parsed.terms)}
+    @staticmethod
+    def _quote(token):
+        return '"' + token.replace('"', '""') + '"'
+
+    def _text(self, parsed):
+        return " AND ".join(self._quote(term) for term in parsed.terms)
+
+    def params(self, parsed, flt=None):
+        groups = _tag_groups(flt) if flt is not None else []
+        tags = [f"tags : ({' OR '.join(self._quote(t) for t in group)})" for group in groups]
+        return {"m": " AND ".join([self._text(parsed), *tags])}
 
     def score(self):
-        # bm25 is lower for better matches; the title counts ten times the body.
-        return func.bm25(literal_column("record_search"), 10.0, 1.0)
+        return literal_column("0")
 
-    def probe(self, parsed):
-        """How many records contain the words, counting no further than EXACT_LIMIT + 1."""
+    def probe(self, parsed, flt):
+        """How many records match the words and tagged filters, counting no further than EXACT_LIMIT + 1."""
         inner = select(literal_column("1")).select_from(self.table).where(self.matches).limit(EXACT_LIMIT + 1)
-        return db.session.scalar(select(func.count()).select_from(inner.subquery()), self.params(parsed))
+        return db.session.scalar(select(func.count()).select_from(inner.subquery()), self.params(parsed, flt))
+
+    def order(self, parsed, ids):
+        """``ids`` best first: all words in the title, some in the title, the rest; newest first in each."""
+        if not ids:
+            return ids
+        bounds = {"lo": min(ids), "hi": max(ids)}
+        sql = text("SELECT rowid FROM record_search WHERE record_search MATCH :m AND rowid BETWEEN :lo AND :hi")
+        any_ = " OR ".join(self._quote(term) for term in parsed.terms)
+        in_title = set(db.session.scalars(sql, {**bounds, "m": f"title : ({any_})"}))
+        all_in_title = set()
+        if len(parsed.terms) > 1 and in_title:
+            all_in_title = set(db.session.scalars(sql, {**bounds, "m": f"title : ({self._text(parsed)})"}))
+        return sorted(ids, key=lambda i: (i not in all_in_title, i not in in_title, -i))
 
     def snippets(self, parsed, ids):
         rows = db.session.execute(
@@ -300,7 +367,7 @@ class _SQLiteEngine:
                 " snippet(record_search, 1, :a, :b, '…', 24) FROM record_search"
                 " WHERE record_search MATCH :m AND rowid IN (SELECT value FROM json_each(:ids))"
             ),
-            {**self.params(parsed), "a": _HL_OPEN, "b": _HL_CLOSE, "ids": json.dumps(ids)},
+            {"m": self._text(parsed), "a": _HL_OPEN, "b": _HL_CLOSE, "ids": json.dumps(ids)},
         )
         return {row[0]: (row[1], row[2]) for row in rows}
 
@@ -327,8 +394,11 @@ class _PostgreSQLEngine:
             func.plainto_tsquery(literal_column("'english'::regconfig"), bindparam("q"))
         )
 
-    def params(self, parsed):
+    def params(self, parsed, flt=None):
         return {"q": parsed.text}
+
+    def order(self, parsed, ids):
+        return ids
 
     def score(self):
         # Negated so that, as with bm25, lower ranks first.
@@ -336,7 +406,7 @@ class _PostgreSQLEngine:
             self.table.c.document, func.plainto_tsquery(literal_column("'english'::regconfig"), bindparam("q"))
         )
 
-    def probe(self, parsed):
+    def probe(self, parsed, flt):
         """The planner's estimate of the matches: cheap, where counting a common word exactly is not."""
         plan = db.session.scalar(
             text(
@@ -377,18 +447,17 @@ def engine():
     return _PostgreSQLEngine() if db.engine.dialect.name == "postgresql" else _SQLiteEngine()
 
 
-def _candidates(eng, parsed, where):
+def _candidates(eng, parsed, flt, where):
     """Return ``(ids best first, capped)`` for the records passing ``where`` that contain the words.
 
-    Few matches: all ranked. Many: the newest CANDIDATES matches passing ``where`` among the newest
-    SCAN_LIMIT text matches (FTS5 and the primary key both walk newest-first and stop early).
+    Few matches: all of them. Many: the newest CANDIDATES matches passing ``where`` among the
+    newest SCAN_LIMIT text matches (the index and the primary key both walk newest first and stop).
     """
-    params = eng.params(parsed)
+    params = eng.params(parsed, flt)
     joined = eng.table.join(EngagementRecord.__table__, EngagementRecord.id == eng.key)
-    score = eng.score().label("score")
-    exact = eng.probe(parsed) <= EXACT_LIMIT
-    query = select(eng.key, score).select_from(joined).where(eng.matches, *where)
-    capped = False
+    query = select(eng.key, eng.score().label("score")).select_from(joined).where(eng.matches, *where)
+    exact = eng.probe(parsed, flt) <= EXACT_LIMIT
+    floor = None
     if not exact:
         floor = db.session.scalar(
             select(eng.key).where(eng.matches).order_by(eng.key.desc()).offset(SCAN_LIMIT - 1).limit(1), params
@@ -397,10 +466,32 @@ def _candidates(eng, parsed, where):
             query = query.where(eng.key >= floor)
         query = query.order_by(eng.key.desc()).limit(CANDIDATES)
     rows = db.session.execute(query, params).all()
-    if not exact:
-        capped = floor is not None or len(rows) >= CANDIDATES
+    capped = not exact and (floor is not None or len(rows) >= CANDIDATES)
     rows.sort(key=lambda row: (row[1], -row[0]))
-    return [row[0] for row in rows], capped
+    return eng.order(parsed, [row[0] for row in rows]), capped
+
+
+def _tag_groups(flt):
+    """Filter values as groups of tag tokens: a record must carry one token of every group."""
+    from engage.stakeholders.queries import place_and_descendants
+
+    groups = []
+    if flt.kind:
+        groups.append([f"k{flt.kind.replace('_', '')}"])
+    if flt.sensitivity:
+        groups.append([f"s{flt.sensitivity}"])
+    if flt.place_id:
+        groups.append([f"p{i}" for i in place_and_descendants(flt.place_id)])
+    if flt.topic_id:
+        groups.append([f"t{flt.topic_id}"])
+    if flt.organisation_id:
+        groups.append([f"o{flt.organisation_id}"])
+    if flt.date_from or flt.date_to:
+        first = flt.date_from.year if flt.date_from else None
+        last = flt.date_to.year if flt.date_to else now_utc().year + 1
+        if first is not None and 0 <= last - first <= 50:
+            groups.append([f"y{year}" for year in range(first, last + 1)])
+    return groups
 
 
 def _where(user, flt):
@@ -414,7 +505,7 @@ def matching_ids(user, flt):
     parsed = parse(flt.q)
     if not parsed.terms:
         return []
-    return _candidates(engine(), parsed, _where(user, flt))[0]
+    return _candidates(engine(), parsed, flt, _where(user, flt))[0]
 
 
 def _facets(eng, ids):
@@ -424,18 +515,22 @@ def _facets(eng, ids):
 
     facets = {}
     in_ids = eng.id_in(EngagementRecord.id, ids)
-    kinds = db.session.execute(
-        select(EngagementRecord.kind, func.count()).where(in_ids).group_by(EngagementRecord.kind)
-    ).all()
+    year = func.extract("year", EngagementRecord.happened_on)
+    kinds, levels, years = {}, {}, {}
+    # One pass over the records for the three facets that are columns.
+    for kind, level, y, n in db.session.execute(
+        select(EngagementRecord.kind, EngagementRecord.sensitivity, year, func.count())
+        .where(in_ids)
+        .group_by(EngagementRecord.kind, EngagementRecord.sensitivity, year)
+    ):
+        kinds[kind] = kinds.get(kind, 0) + n
+        levels[level] = levels.get(level, 0) + n
+        years[int(y)] = years.get(int(y), 0) + n
     facets["kind"] = sorted(
-        (FacetValue(RecordKind(k).value, RecordKind(k).label, n) for k, n in kinds), key=lambda f: -f.count
-    )
-    levels = dict(
-        db.session.execute(
-            select(EngagementRecord.sensitivity, func.count()).where(in_ids).group_by(EngagementRecord.sensitivity)
-        ).all()
+        (FacetValue(RecordKind(k).value, RecordKind(k).label, n) for k, n in kinds.items()), key=lambda f: -f.count
     )
     facets["sensitivity"] = [FacetValue(s.value, s.short_label, levels[s]) for s in Sensitivity if levels.get(s)]
+    facets["year"] = [FacetValue(str(y), str(y), years[y]) for y in sorted(years, reverse=True)]
     for name, link, column, model in (
         ("topic", record_topics, "topic_id", Topic),
         ("place", record_places, "place_id", Place),
@@ -451,9 +546,6 @@ def _facets(eng, ids):
             .limit(FACET_SIZE)
         ).all()
         facets[name] = [FacetValue(str(i), label, n) for i, label, n in rows]
-    year = func.extract("year", EngagementRecord.happened_on)
-    years = db.session.execute(select(year, func.count()).where(in_ids).group_by(year).order_by(year.desc())).all()
-    facets["year"] = [FacetValue(str(int(y)), str(int(y)), n) for y, n in years]
     return facets
 
 
@@ -473,7 +565,7 @@ def search(user, flt, page=1, per_page=25):
         result.notices.append("Enter words to search for: letters or numbers.")
         return result
     eng = engine()
-    ids, capped = _candidates(eng, parsed, _where(user, flt))
+    ids, capped = _candidates(eng, parsed, flt, _where(user, flt))
     result.total, result.total_capped = len(ids), capped
     if not ids:
         return result

@@ -19,7 +19,7 @@ down_revision = "ce3f5ea69d5d"
 branch_labels = None
 depends_on = None
 
-SQLITE = ("CREATE VIRTUAL TABLE record_search USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')",)
+SQLITE = ("CREATE VIRTUAL TABLE record_search USING fts5(title, body, tags, tokenize = 'unicode61 remove_diacritics 2')",)
 POSTGRESQL = (
     "CREATE TABLE record_search ("
     " record_id integer PRIMARY KEY REFERENCES engagement_records (id) ON DELETE CASCADE,"
@@ -32,12 +32,26 @@ POSTGRESQL = (
 _STRIP = str.maketrans("", "", "\ue002\ue003\x00")
 
 
+def _links(bind, table, column, ids, prefix):
+    found = {}
+    sql = sa.text(f"SELECT record_id, {column} FROM {table} WHERE record_id IN :ids")  # noqa: S608 (literals)
+    for record_id, other in bind.execute(sql.bindparams(sa.bindparam("ids", expanding=True)), {"ids": ids}):
+        found.setdefault(record_id, []).append(f"{prefix}{other}")
+    return found
+
+
 def _backfill(bind, key):
-    """Index the records already stored: title; what we heard, identifying passages removed; quotes."""
+    """Index the records already stored: title; what we heard, identifying passages removed; quotes.
+
+    On SQLite also the ``tags`` column: filter values as tokens (see engage.search.tags_for).
+    """
     last = 0
     while True:
         records = bind.execute(
-            sa.text("SELECT id, title, what_we_heard FROM engagement_records WHERE id > :last ORDER BY id LIMIT 2000"),
+            sa.text(
+                "SELECT id, title, what_we_heard, kind, sensitivity, happened_on FROM engagement_records"
+                " WHERE id > :last ORDER BY id LIMIT 2000"
+            ),
             {"last": last},
         ).all()
         if not records:
@@ -51,11 +65,24 @@ def _backfill(bind, key):
             {"ids": ids},
         ):
             quotes.setdefault(record_id, []).append(quote)
+        links = [
+            _links(bind, "record_places", "place_id", ids, "p"),
+            _links(bind, "record_topics", "topic_id", ids, "t"),
+            _links(bind, "record_organisations", "organisation_id", ids, "o"),
+        ]
         rows = []
         for r in records:
             parts = [p for p in [redact(r.what_we_heard), *quotes.get(r.id, [])] if p]
             rows.append({"id": r.id, "title": (r.title or "").translate(_STRIP), "body": "\n\n".join(parts).translate(_STRIP)})
-        bind.execute(sa.text(f"INSERT INTO record_search ({key}, title, body) VALUES (:id, :title, :body)"), rows)  # noqa: S608
+        if key == "rowid":
+            for row, r in zip(rows, records, strict=True):
+                year = str(r.happened_on)[:4]
+                tokens = [f"k{r.kind.replace('_', '')}", f"s{r.sensitivity}", f"y{year}"]
+                row["tags"] = " ".join(tokens + [t for found in links for t in found.get(r.id, [])])
+            sql = "INSERT INTO record_search (rowid, title, body, tags) VALUES (:id, :title, :body, :tags)"
+        else:
+            sql = "INSERT INTO record_search (record_id, title, body) VALUES (:id, :title, :body)"
+        bind.execute(sa.text(sql), rows)
         last = ids[-1]
 
 
