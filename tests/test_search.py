@@ -270,3 +270,48 @@ def test_the_index_rebuild_command_reindexes_every_record(app, db, runner):
     assert "Search index rebuilt: 1 records." in result.output
     assert db.session.scalar(text("SELECT count(*) FROM record_search")) == 1
     assert record.id
+
+
+def test_filters_follow_a_record_whose_links_change(app, db, officer):
+    before, after = factories.TopicFactory(name="Before"), factories.TopicFactory(name="After")
+    record = factories.EngagementRecordFactory(title="Moving clinic", kind=RecordKind.workshop)
+    record.topics = [before]
+    db.session.commit()
+    assert hits(officer, "clinic", topic_id=before.id) == [record.id]
+    record.topics = [after]
+    record.kind = RecordKind.survey
+    db.session.commit()
+    assert hits(officer, "clinic", topic_id=before.id) == []
+    assert hits(officer, "clinic", topic_id=after.id, kind="survey") == [record.id]
+
+
+def test_the_migration_indexes_records_that_already_exist(tmp_path):
+    from flask_migrate import upgrade
+
+    from config import TestingConfig
+    from engage import create_app
+    from engage.extensions import db as _db
+
+    app = create_app(type("C", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}"}))
+    with app.app_context():
+        upgrade(revision="ce3f5ea69d5d")
+        topic = factories.TopicFactory(name="Older")
+        _db.session.commit()
+        _db.session.execute(
+            text(
+                "INSERT INTO engagement_records (id, title, kind, happened_on, residents_reached, what_we_heard,"
+                " sensitivity, created_at, updated_at) VALUES (7, 'Old clinic', 'workshop', '2020-05-01', 0,"
+                " 'Said [[Ann Lee]] waited.', 'partners', '2020-05-01 00:00:00', '2020-05-01 00:00:00')"
+            )
+        )
+        _db.session.execute(text("INSERT INTO record_topics (record_id, topic_id) VALUES (7, :t)"), {"t": topic.id})
+        _db.session.execute(text("INSERT INTO record_quotes (record_id, text) VALUES (7, 'The lift broke')"))
+        _db.session.commit()
+        upgrade()
+        officer = factories.UserFactory(role=Role.officer)
+        _db.session.commit()
+        assert hits(officer, "lift") == hits(officer, "clinic", topic_id=topic.id, kind="workshop") == [7]
+        assert hits(officer, "clinic", date_from=date(2020, 1, 1), date_to=date(2020, 12, 31)) == [7]
+        assert hits(officer, "ann") == []
+        _db.session.remove()
+        _db.engine.dispose()
