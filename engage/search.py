@@ -43,6 +43,9 @@ EXACT_LIMIT = 1000
 CANDIDATES = 1000
 #: ...found among at most this many of the newest matches (bounds the work of date and sensitivity checks).
 SCAN_LIMIT = 5000
+#: PostgreSQL, many matches: how many of the newest records are searched (without / with filters).
+PG_WINDOW = 10_000
+PG_WINDOW_FILTERED = 50_000
 #: Facet values listed per facet.
 FACET_SIZE = 8
 
@@ -347,6 +350,12 @@ class _SQLiteEngine:
         inner = select(literal_column("1")).select_from(self.table).where(self.matches).limit(EXACT_LIMIT + 1)
         return db.session.scalar(select(func.count()).select_from(inner.subquery()), self.params(parsed, flt))
 
+    def floor(self, params, filtered):
+        """The id of the SCAN_LIMIT-th newest match (FTS5 walks its posting lists newest first)."""
+        return db.session.scalar(
+            select(self.key).where(self.matches).order_by(self.key.desc()).offset(SCAN_LIMIT - 1).limit(1), params
+        )
+
     def order(self, parsed, ids):
         """``ids`` best first: all words in the title, some in the title, the rest; newest first in each."""
         if not ids:
@@ -400,6 +409,15 @@ class _PostgreSQLEngine:
     def order(self, parsed, ids):
         return ids
 
+    def floor(self, params, filtered):
+        """Search only the newest PG_WINDOW records (more with filters) when the words are common.
+
+        A GIN index returns its matches unordered, so a common word means fetching tens of
+        thousands of rows to find the newest; a window on the primary key bounds that work.
+        """
+        newest = db.session.scalar(select(func.max(self.key)))
+        return None if newest is None else newest - (PG_WINDOW_FILTERED if filtered else PG_WINDOW)
+
     def score(self):
         # Negated so that, as with bm25, lower ranks first.
         return -func.ts_rank_cd(
@@ -420,8 +438,8 @@ class _PostgreSQLEngine:
 
     def snippets(self, parsed, ids):
         body_options = (
-            f"StartSel={_HL_OPEN}, StopSel={_HL_CLOSE}, MaxWords=30, MinWords=15,"
-            ' MaxFragments=2, FragmentDelimiter=" … "'
+            # One fragment: MaxFragments mode drops punctuation. The default parser leaves HTML tags out.
+            f"StartSel={_HL_OPEN}, StopSel={_HL_CLOSE}, MaxWords=35, MinWords=15"
         )
         rows = db.session.execute(
             text(
@@ -459,9 +477,7 @@ def _candidates(eng, parsed, flt, where):
     exact = eng.probe(parsed, flt) <= EXACT_LIMIT
     floor = None
     if not exact:
-        floor = db.session.scalar(
-            select(eng.key).where(eng.matches).order_by(eng.key.desc()).offset(SCAN_LIMIT - 1).limit(1), params
-        )
+        floor = eng.floor(params, filtered=bool(_tag_groups(flt)))
         if floor is not None:
             query = query.where(eng.key >= floor)
         query = query.order_by(eng.key.desc()).limit(CANDIDATES)
