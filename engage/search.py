@@ -8,6 +8,7 @@ Speed: ranking every match of a very common word is what makes a naive query slo
 milliseconds at a million records). So the work is bounded: a cheap probe tells whether a query
 matches more than ``EXACT_LIMIT`` records; if not, every match is ranked and counted exactly. If
 so, only the newest ``CANDIDATES`` matches are ranked, counted and faceted, and the page says so.
+On SQLite the filters travel inside the MATCH as tokens of a ``tags`` column (see tags_for).
 """
 
 import html
@@ -78,11 +79,6 @@ for _statement in SQLITE_DDL:
 for _statement in POSTGRESQL_DDL:
     event.listen(EngagementRecord.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 event.listen(EngagementRecord.__table__, "before_drop", DDL("DROP TABLE IF EXISTS record_search"))
-
-
-def is_index_object(name):
-    """True for the engine-specific index tables (and FTS5's shadow tables), which no model describes."""
-    return bool(name) and name.startswith("record_search")
 
 
 # -- the document -----------------------------------------------------------------------------------
