@@ -236,6 +236,12 @@ class ParsedQuery:
         return " ".join(self.terms)
 
 
+def _folded_words(value):
+    """Words as FTS5's unicode61 tokenizer sees them: case and diacritics folded."""
+    decomposed = unicodedata.normalize("NFKD", (value or "").casefold())
+    return _WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 def parse(raw):
     """Split a user's query into at most MAX_TERMS words; syntax characters are never passed on."""
     raw = (raw or "").replace("\x00", " ")
@@ -352,18 +358,19 @@ class _SQLiteEngine:
             select(self.key).where(self.matches).order_by(self.key.desc()).offset(SCAN_LIMIT - 1).limit(1), params
         )
 
-    def order(self, parsed, ids):
-        """``ids`` best first: all words in the title, some in the title, the rest; newest first in each."""
-        if not ids:
-            return ids
-        bounds = {"lo": min(ids), "hi": max(ids)}
-        sql = text("SELECT rowid FROM record_search WHERE record_search MATCH :m AND rowid BETWEEN :lo AND :hi")
-        any_ = " OR ".join(self._quote(term) for term in parsed.terms)
-        in_title = set(db.session.scalars(sql, {**bounds, "m": f"title : ({any_})"}))
-        all_in_title = set()
-        if len(parsed.terms) > 1 and in_title:
-            all_in_title = set(db.session.scalars(sql, {**bounds, "m": f"title : ({self._text(parsed)})"}))
-        return sorted(ids, key=lambda i: (i not in all_in_title, i not in in_title, -i))
+    def order(self, parsed, rows):
+        """Ids best first: all words in the title, some in the title, the rest; newest first in each.
+
+        Titles come with the candidates, so this costs no query (an FTS5 title-only MATCH walks
+        every record holding the words).
+        """
+        terms = set(parsed.terms)
+
+        def key(row):
+            words = set(_folded_words(row.title))
+            return (not terms <= words, not terms & words, -row.id)
+
+        return [row.id for row in sorted(rows, key=key)]
 
     def snippets(self, parsed, ids):
         rows = db.session.execute(
@@ -402,8 +409,8 @@ class _PostgreSQLEngine:
     def params(self, parsed, flt=None):
         return {"q": parsed.text}
 
-    def order(self, parsed, ids):
-        return ids
+    def order(self, parsed, rows):
+        return [row.id for row in rows]
 
     def floor(self, params, filtered):
         """Search only the newest PG_WINDOW records (more with filters) when the words are common.
@@ -469,7 +476,11 @@ def _candidates(eng, parsed, flt, where):
     """
     params = eng.params(parsed, flt)
     joined = eng.table.join(EngagementRecord.__table__, EngagementRecord.id == eng.key)
-    query = select(eng.key, eng.score().label("score")).select_from(joined).where(eng.matches, *where)
+    query = (
+        select(eng.key.label("id"), eng.score().label("score"), EngagementRecord.title)
+        .select_from(joined)
+        .where(eng.matches, *where)
+    )
     exact = eng.probe(parsed, flt) <= EXACT_LIMIT
     floor = None
     if not exact:
@@ -479,8 +490,8 @@ def _candidates(eng, parsed, flt, where):
         query = query.order_by(eng.key.desc()).limit(CANDIDATES)
     rows = db.session.execute(query, params).all()
     capped = not exact and (floor is not None or len(rows) >= CANDIDATES)
-    rows.sort(key=lambda row: (row[1], -row[0]))
-    return eng.order(parsed, [row[0] for row in rows]), capped
+    rows.sort(key=lambda row: (row.score, -row.id))
+    return eng.order(parsed, rows), capped
 
 
 def _tag_groups(flt):
