@@ -42,8 +42,6 @@ MAX_TERMS = 8
 EXACT_LIMIT = 1000
 #: Above EXACT_LIMIT, only this many of the newest matches are ranked and faceted.
 CANDIDATES = 1000
-#: ...found among at most this many of the newest matches (bounds the work of date and sensitivity checks).
-SCAN_LIMIT = 5000
 #: PostgreSQL, many matches: how many of the newest records are searched (without / with filters).
 PG_WINDOW = 10_000
 PG_WINDOW_FILTERED = 50_000
@@ -353,10 +351,9 @@ class _SQLiteEngine:
         return db.session.scalar(select(func.count()).select_from(inner.subquery()), self.params(parsed, flt))
 
     def floor(self, params, filtered):
-        """The id of the SCAN_LIMIT-th newest match (FTS5 walks its posting lists newest first)."""
-        return db.session.scalar(
-            select(self.key).where(self.matches).order_by(self.key.desc()).offset(SCAN_LIMIT - 1).limit(1), params
-        )
+        """No bound needed: filters are inside the MATCH, so the newest-first walk stops after
+        CANDIDATES rows; only the visibility and exact-date checks remain, and most rows pass."""
+        return None
 
     def order(self, parsed, rows):
         """Ids best first: all words in the title, some in the title, the rest; newest first in each.
@@ -471,8 +468,8 @@ def engine():
 def _candidates(eng, parsed, flt, where):
     """Return ``(ids best first, capped)`` for the records passing ``where`` that contain the words.
 
-    Few matches: all of them. Many: the newest CANDIDATES matches passing ``where`` among the
-    newest SCAN_LIMIT text matches (the index and the primary key both walk newest first and stop).
+    Few matches: all of them. Many: the newest CANDIDATES matches passing ``where`` (the index
+    walks newest first and stops), on PostgreSQL within a window of the newest records.
     """
     params = eng.params(parsed, flt)
     joined = eng.table.join(EngagementRecord.__table__, EngagementRecord.id == eng.key)
@@ -489,7 +486,7 @@ def _candidates(eng, parsed, flt, where):
             query = query.where(eng.key >= floor)
         query = query.order_by(eng.key.desc()).limit(CANDIDATES)
     rows = db.session.execute(query, params).all()
-    capped = not exact and (floor is not None or len(rows) >= CANDIDATES)
+    capped = not exact and (floor is not None or len(rows) >= CANDIDATES)  # fewer: every match was seen
     rows.sort(key=lambda row: (row.score, -row.id))
     return eng.order(parsed, rows), capped
 

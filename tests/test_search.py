@@ -252,7 +252,6 @@ def test_a_search_with_no_matches_says_so(app, db, officer_client):
 def test_a_very_common_query_ranks_only_the_newest_matches_and_says_so(app, db, officer, officer_client, monkeypatch):
     monkeypatch.setattr(search, "EXACT_LIMIT", 3)
     monkeypatch.setattr(search, "CANDIDATES", 4)
-    monkeypatch.setattr(search, "SCAN_LIMIT", 5)
     monkeypatch.setattr(search, "PG_WINDOW", 5)
     # PostgreSQL's probe is the planner's estimate, which knows nothing of a table this small.
     monkeypatch.setattr(search._PostgreSQLEngine, "probe", lambda self, parsed, flt: 10**6)
