@@ -23,9 +23,9 @@ def free_port():
 
 
 class Server:
-    """gunicorn serving engage:create_app() on 127.0.0.1; stopped on exit."""
+    """gunicorn serving engage:create_app() (or another WSGI ``app``) on 127.0.0.1; stopped on exit."""
 
-    def __init__(self, database_url, workers=2, extra_env=None):
+    def __init__(self, database_url, workers=2, extra_env=None, app="engage:create_app()"):
         self.port = free_port()
         env = {
             **os.environ,
@@ -46,7 +46,7 @@ class Server:
                 f"127.0.0.1:{self.port}",
                 "--log-level",
                 "warning",
-                "engage:create_app()",
+                app,
             ],
             cwd=ROOT,
             env=env,

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHES = ["stakeholder_lists.py"]
+BENCHES = ["stakeholder_lists.py", "records_search.py"]
 
 
 def main():

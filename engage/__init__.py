@@ -81,11 +81,17 @@ def register_extensions(app):
     with app.app_context():
         configure_engine(db.engine, app)
     import_all_models()
+    from engage import search
+
+    search.init_app(app)
 
 
 def import_all_models():
     """Import every model module so metadata (and autogenerate) sees every table."""
-    from engage import audit  # noqa: F401
+    from engage import (
+        audit,  # noqa: F401
+        search,  # noqa: F401, I001  (attaches the search index DDL to the records table)
+    )
     from engage.accounts import models as accounts_models  # noqa: F401
     from engage.consultations import models as consultation_models  # noqa: F401
     from engage.records import models as records_models  # noqa: F401

@@ -8,6 +8,17 @@ from engage.extensions import db
 
 demo_cli = AppGroup("demo", help="Demo content for trying Engage out.")
 users_cli = AppGroup("users", help="Manage staff accounts.")
+search_cli = AppGroup("search", help="The full-text search index of engagement records.")
+
+
+@search_cli.command("rebuild")
+def search_rebuild():
+    """Rewrite the search index from the records (after a bulk load or a change to what is indexed)."""
+    from engage import search
+
+    done = search.rebuild()
+    db.session.commit()
+    click.echo(f"Search index rebuilt: {done:,} records.")
 
 
 @demo_cli.command("load")
@@ -54,3 +65,4 @@ def init_app(app):
     """Register the command groups."""
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(search_cli)

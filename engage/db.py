@@ -78,8 +78,12 @@ def configure_engine(engine: Engine, app):
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Alembic autogenerate filter: leave alone the PostgreSQL-only trigram indexes (``*_trgm``).
+    """Alembic autogenerate filter: leave alone what the migrations create by hand.
 
-    They are created by hand in the migration (GIN + gin_trgm_ops has no portable model form).
+    That is the PostgreSQL-only trigram indexes (``*_trgm``: GIN + gin_trgm_ops has no portable
+    model form) and the search index (``record_search*``: an FTS5 virtual table and its shadow
+    tables on SQLite, a tsvector table on PostgreSQL; see engage.search).
     """
-    return not (type_ == "index" and name and name.endswith("_trgm"))
+    if type_ == "index" and name and name.endswith("_trgm"):
+        return False
+    return not (type_ in ("table", "index") and name and name.startswith(("record_search", "ix_record_search")))

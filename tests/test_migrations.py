@@ -51,3 +51,34 @@ def test_flask_db_check_finds_nothing_to_generate(tmp_path, monkeypatch):
     app = migrated_app(url)
     result = app.test_cli_runner().invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_upgrading_a_database_with_records_keeps_their_quotes_and_links_on_sqlite(tmp_path):
+    # SQLite rebuilds a table to alter it; with foreign keys on, that used to cascade-delete children.
+    from sqlalchemy import text
+
+    app = create_app(type("C", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'u.db'}"}))
+    with app.app_context():
+        upgrade(revision="ce3f5ea69d5d")
+        db.session.execute(
+            text(
+                "INSERT INTO topics (id, name, description, is_archived, created_at, updated_at)"
+                " VALUES (1, 'Carers', '', 0, '2020-01-01', '2020-01-01')"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO engagement_records (id, title, kind, happened_on, residents_reached, what_we_heard,"
+                " sensitivity, created_at, updated_at) VALUES (1, 'Old', 'workshop', '2020-05-01', 0, '',"
+                " 'partners', '2020-05-01 00:00:00', '2020-05-01 00:00:00')"
+            )
+        )
+        db.session.execute(text("INSERT INTO record_quotes (record_id, text) VALUES (1, 'The lift broke')"))
+        db.session.execute(text("INSERT INTO record_topics (record_id, topic_id) VALUES (1, 1)"))
+        db.session.commit()
+        upgrade()
+        assert db.session.execute(text("SELECT text FROM record_quotes")).scalars().all() == ["The lift broke"]
+        assert db.session.execute(text("SELECT topic_id FROM record_topics")).scalars().all() == [1]
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        db.session.remove()
+        db.engine.dispose()

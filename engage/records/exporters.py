@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from engage import audit
+from engage import audit, search
 from engage.dates import now_utc, to_london
 from engage.exports import csv_response, xlsx_response
 from engage.extensions import db
@@ -26,11 +26,18 @@ def record_export(actor, fmt, flt):
 
 
 def rows(user, flt):
-    """Yield one row per record ``user`` may read that matches the filter, newest first."""
+    """Yield one row per record ``user`` may read that matches the filter.
+
+    A text search exports the records the search page lists, best match first; otherwise newest first.
+    """
+    if flt.q:
+        ids = search.matching_ids(user, flt)
+        position = {record_id: i for i, record_id in enumerate(ids)}
+        query = select(EngagementRecord).where(EngagementRecord.id.in_(ids))
+    else:
+        query = select(EngagementRecord).where(*conditions(user, flt))
     query = (
-        select(EngagementRecord)
-        .where(*conditions(user, flt))
-        .options(
+        query.options(
             selectinload(EngagementRecord.places),
             selectinload(EngagementRecord.topics),
             selectinload(EngagementRecord.organisations),
@@ -39,7 +46,10 @@ def rows(user, flt):
         .order_by(EngagementRecord.happened_on.desc(), EngagementRecord.id.desc())
         .execution_options(yield_per=500)
     )
-    for r in db.session.execute(query).scalars():
+    records = db.session.execute(query).scalars()
+    if flt.q:
+        records = sorted(records, key=lambda r: position[r.id])
+    for r in records:
         yield [
             r.id, r.happened_on.isoformat(), r.ended_on.isoformat() if r.ended_on else "", r.kind.label, r.title,
             "; ".join(p.name for p in r.places), "; ".join(t.name for t in r.topics),

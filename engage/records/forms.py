@@ -1,9 +1,12 @@
 """The engagement record form and the list filter."""
 
+import re
+
 from flask import current_app
 from flask_wtf.file import MultipleFileField
 from wtforms import DateField, IntegerField, RadioField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from engage.dates import now_utc, to_london
 from engage.forms import EngageForm, choices, strip_whitespace
@@ -225,13 +228,14 @@ class RecordFilterForm(EngageForm):
     class Meta:
         csrf = False
 
-    q = SearchField(
-        "Search titles and what we heard", filters=[strip_whitespace], validators=[Optional(), Length(max=200)]
-    )
+    # No length limit here: engage.search shortens a long query and says so.
+    q = SearchField("Search titles, what we heard and quotes", filters=[strip_whitespace])
     kind = SelectField("Type", validate_choice=False)
     place = SelectField("Place", validate_choice=False)
     topic = SelectField("Topic", validate_choice=False)
     sensitivity = SelectField("Sensitivity", validate_choice=False)
+    #: Set by a facet link (there are too many organisations for a list); kept in a hidden field.
+    organisation = StringField(widget=HiddenInput())
     date_from = DateField(
         "From", invalid_value_message="Enter a real date, for example 2026-10-01", validators=[Optional()]
     )
@@ -257,12 +261,14 @@ class RecordFilterForm(EngageForm):
             return field.data if field.data in values else ""
 
         place, topic = offered(self.place), offered(self.topic)
+        organisation = self.organisation.data or ""
         valid_dates = not (self.date_from.errors or self.date_to.errors)
         return RecordFilter(
             q=self.q.data or "",
             kind=offered(self.kind),
             place_id=int(place) if place else None,
             topic_id=int(topic) if topic else None,
+            organisation_id=int(organisation) if re.fullmatch(r"[0-9]{1,9}", organisation) else None,
             sensitivity=offered(self.sensitivity),
             date_from=self.date_from.data if valid_dates else None,
             date_to=self.date_to.data if valid_dates else None,

@@ -21,6 +21,7 @@ class RecordFilter:
     kind: str = ""
     place_id: int | None = None
     topic_id: int | None = None
+    organisation_id: int | None = None
     sensitivity: str = ""
     date_from: date | None = None
     date_to: date | None = None
@@ -54,6 +55,13 @@ def conditions(user, flt):
     if flt.topic_id:
         where.append(
             exists().where(record_topics.c.record_id == EngagementRecord.id, record_topics.c.topic_id == flt.topic_id)
+        )
+    if flt.organisation_id:
+        where.append(
+            exists().where(
+                record_organisations.c.record_id == EngagementRecord.id,
+                record_organisations.c.organisation_id == flt.organisation_id,
+            )
         )
     if flt.date_from:
         where.append(EngagementRecord.happened_on >= flt.date_from)

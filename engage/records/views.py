@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import select
 
-from engage import storage
+from engage import search, storage
 from engage.accounts.models import User
 from engage.dates import now_utc, to_london
 from engage.extensions import db
@@ -30,6 +30,7 @@ from engage.records.models import (
     RecordReview,
     Sensitivity,
 )
+from engage.stakeholders.models import Organisation
 from engage.stakeholders.queries import programme_groups
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -62,8 +63,10 @@ def index():
     page = request.args.get("page", 1, type=int)
     if page < 1:
         abort(404)
-    results = queries.records_page(current_user, form.to_filter(), page)
-    return render_template("records/index.html", form=form, page=results)
+    flt = form.to_filter()
+    results = search.search(current_user, flt, page) if flt.q else queries.records_page(current_user, flt, page)
+    organisation = db.session.get(Organisation, flt.organisation_id) if flt.organisation_id else None
+    return render_template("records/index.html", form=form, page=results, organisation=organisation)
 
 
 @bp.get("/export.<any(csv, xlsx):fmt>")

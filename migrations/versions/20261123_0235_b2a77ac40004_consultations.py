@@ -1,7 +1,7 @@
 """consultations: events, document links, closing-date extensions, alternative format requests
 
 Revision ID: b2a77ac40004
-Revises: b2a77ac40003
+Revises: b2a77ac40002
 Create Date: 2026-11-23 02:35:50.196213
 
 """
@@ -12,7 +12,7 @@ import engage.db
 
 
 revision = 'b2a77ac40004'
-down_revision = "b2a77ac40003"
+down_revision = "b2a77ac40002"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,619 @@
+"""Full-text search over engagement records: one interface, SQLite FTS5 or PostgreSQL behind it.
+
+The index holds one document per record, built by :func:`document_for` (title; what we heard with
+identifying passages already removed; quotes). A session hook rewrites a record's index row in the
+same transaction as any change to the record or its watched children, so search never lags.
+
+Speed: ranking every match of a very common word is what makes a naive query slow (hundreds of
+milliseconds at a million records). So the work is bounded: a cheap probe tells whether a query
+matches more than ``EXACT_LIMIT`` records; if not, every match is ranked and counted exactly. If
+so, only the newest ``CANDIDATES`` matches are ranked, counted and faceted, and the page says so.
+On SQLite the filters travel inside the MATCH as tokens of a ``tags`` column (see tags_for).
+"""
+
+import html
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+from markupsafe import Markup
+from sqlalchemy import DDL, Column, Integer, MetaData, Table, Text, bindparam, event, func, literal_column, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
+from sqlalchemy.orm import selectinload
+
+from engage.dates import now_utc
+from engage.extensions import db
+from engage.records.models import (
+    EngagementRecord,
+    RecordAction,
+    RecordAttachment,
+    RecordKind,
+    RecordQuote,
+    Sensitivity,
+    record_organisations,
+    record_places,
+    record_topics,
+)
+from engage.records.redaction import redact
+
+#: The longest query we read (characters) and the most words we search for.
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 8
+#: A query matching at most this many records is ranked, counted and faceted exactly.
+EXACT_LIMIT = 1000
+#: Above EXACT_LIMIT, only this many of the newest matches are ranked and faceted.
+CANDIDATES = 1000
+#: PostgreSQL, many matches: how many of the newest records are searched (without / with filters).
+PG_WINDOW = 10_000
+PG_WINDOW_FILTERED = 50_000
+#: Facet values listed per facet.
+FACET_SIZE = 8
+
+# Highlight boundaries: private-use characters removed from indexed text, so no record can fake
+# them; the snippet is HTML-escaped and only then are they turned into <mark> tags.
+_HL_OPEN, _HL_CLOSE = "\ue002", "\ue003"
+_WORD = re.compile(r"[^\W_]+")
+_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+
+#: Children whose text is part of a record's document: model -> the record's collection of them.
+#: To index another child, add it here and in document_for.
+WATCHED_CHILDREN = {RecordQuote: "quotes", RecordAction: "actions", RecordAttachment: "attachments"}
+
+# -- the index DDL (used by db.create_all() in tests and mirrored in the migration) ------------------
+
+SQLITE_DDL = (
+    "CREATE VIRTUAL TABLE record_search USING fts5(title, body, tags, tokenize = 'unicode61 remove_diacritics 2')",
+)
+POSTGRESQL_DDL = (
+    "CREATE TABLE record_search ("
+    " record_id integer PRIMARY KEY REFERENCES engagement_records (id) ON DELETE CASCADE,"
+    " title text NOT NULL, body text NOT NULL,"
+    " document tsvector GENERATED ALWAYS AS"
+    " (setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')) STORED)",
+    "CREATE INDEX ix_record_search_document ON record_search USING gin (document)",
+)
+
+for _statement in SQLITE_DDL:
+    event.listen(EngagementRecord.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in POSTGRESQL_DDL:
+    event.listen(EngagementRecord.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+event.listen(EngagementRecord.__table__, "before_drop", DDL("DROP TABLE IF EXISTS record_search"))
+
+
+# -- the document -----------------------------------------------------------------------------------
+
+
+def _plain(value):
+    return (value or "").replace(_HL_OPEN, "").replace(_HL_CLOSE, "").replace("\x00", "")
+
+
+def document_for(record):
+    """Return ``(title, body)``: the text of ``record`` that search may find.
+
+    Identifying passages are removed before indexing, so they can never be found or shown in a
+    snippet. To index another child's text, add it to ``parts`` and to WATCHED_CHILDREN.
+    """
+    parts = [redact(record.what_we_heard), redact(record.outcomes)]
+    parts += [quote.text for quote in record.quotes]
+    parts += [f"{action.description}\n{action.outcome}" for action in record.actions]
+    parts += [attachment.text for attachment in record.attachments]
+    return _plain(record.title), _plain("\n\n".join(p for p in parts if p))
+
+
+def tags_for(kind, sensitivity, happened_on, place_ids=(), topic_ids=(), organisation_ids=()):
+    """The filter values of a record as FTS5 tokens (SQLite only), so filters join the MATCH.
+
+    FTS5 intersects its posting lists far faster than SQLite can check a million rows' links, so
+    "carers, workshops, topic 3" is one index walk. Tokens are letters+digits only (kworkshop,
+    spublic, y2025, p12, t3, o45) and live in their own column, never confused with words.
+    """
+    kind, sensitivity = getattr(kind, "value", kind), getattr(sensitivity, "value", sensitivity)
+    tokens = [f"k{kind.replace('_', '')}", f"s{sensitivity}", f"y{happened_on.year}"]
+    tokens += [f"p{i}" for i in place_ids] + [f"t{i}" for i in topic_ids] + [f"o{i}" for i in organisation_ids]
+    return " ".join(tokens)
+
+
+def _tags_of(record):
+    return tags_for(
+        record.kind,
+        record.sensitivity,
+        record.happened_on,
+        [p.id for p in record.places],
+        [t.id for t in record.topics],
+        [o.id for o in record.organisations],
+    )
+
+
+def _write_rows(connection, records, deleted_ids):
+    dialect = connection.dialect.name
+    ids = [r.id for r in records] + list(deleted_ids)
+    if not ids:
+        return
+    key = "rowid" if dialect == "sqlite" else "record_id"
+    connection.execute(
+        text(f"DELETE FROM record_search WHERE {key} IN :ids").bindparams(bindparam("ids", expanding=True)),  # noqa: S608
+        {"ids": ids},
+    )
+    if not records:
+        return
+    rows = [{"id": r.id, "title": t, "body": b} for r in records for t, b in [document_for(r)]]
+    if dialect == "sqlite":
+        for row, record in zip(rows, records, strict=True):
+            row["tags"] = _tags_of(record)
+        connection.execute(
+            text("INSERT INTO record_search (rowid, title, body, tags) VALUES (:id, :title, :body, :tags)"), rows
+        )
+    else:
+        connection.execute(text("INSERT INTO record_search (record_id, title, body) VALUES (:id, :title, :body)"), rows)
+
+
+def _record_id_of(child):
+    return child.record_id if child.record_id is not None else getattr(child.record, "id", None)
+
+
+def _after_flush(session, flush_context):
+    """Note which records this flush changed (their index rows are rewritten after it, below)."""
+    changed, deleted, children = set(), set(), set()
+    for obj in session.deleted:
+        if isinstance(obj, EngagementRecord):
+            deleted.add(obj.id)
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, EngagementRecord) and obj.id not in deleted:
+            changed.add(obj.id)
+        elif type(obj) in WATCHED_CHILDREN:
+            children.add(_record_id_of(obj))
+    if changed or deleted or children:
+        pending = session.info.setdefault("search_pending", {"changed": set(), "deleted": set(), "children": set()})
+        pending["changed"] |= changed
+        pending["deleted"] |= deleted
+        pending["children"] |= children - {None}
+
+
+def _after_flush_postexec(session, flush_context):
+    """Rewrite the index rows of the records changed by the flush, in the same transaction."""
+    pending = session.info.pop("search_pending", None)
+    if not pending:
+        return
+    deleted = pending["deleted"]
+    records = []
+    with session.no_autoflush:
+        for record_id in (pending["changed"] | pending["children"]) - deleted:
+            record = session.get(EngagementRecord, record_id)
+            if record is None:
+                continue
+            if record_id in pending["children"]:
+                # A child deleted on its own is still in the collection held in memory: reload.
+                session.expire(record, list(WATCHED_CHILDREN.values()))
+            records.append(record)
+        _write_rows(session.connection(), records, deleted)
+
+
+def init_app(app):
+    """Keep the index in step with every session's flushes."""
+    session_class = db.session.session_factory.class_
+    if not event.contains(session_class, "after_flush", _after_flush):
+        event.listen(session_class, "after_flush", _after_flush)
+        event.listen(session_class, "after_flush_postexec", _after_flush_postexec)
+
+
+def rebuild(batch=2000):
+    """Rewrite the whole index from the records (``flask search rebuild``); returns how many."""
+    connection = db.session.connection()
+    connection.execute(text("DELETE FROM record_search"))
+    done, last = 0, 0
+    while True:
+        records = db.session.scalars(
+            select(EngagementRecord)
+            .where(EngagementRecord.id > last)
+            .order_by(EngagementRecord.id)
+            .limit(batch)
+            .options(
+                selectinload(EngagementRecord.quotes),
+                selectinload(EngagementRecord.actions),
+                selectinload(EngagementRecord.attachments),
+                selectinload(EngagementRecord.places),
+                selectinload(EngagementRecord.topics),
+                selectinload(EngagementRecord.organisations),
+            )
+        ).all()
+        if not records:
+            return done
+        _write_rows(connection, records, ())
+        done += len(records)
+        last = records[-1].id
+        db.session.expunge_all()
+
+
+# -- the query --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedQuery:
+    """The words we search for, and whether the user's query had to be shortened."""
+
+    terms: list
+    shortened: bool = False
+
+    @property
+    def text(self):
+        return " ".join(self.terms)
+
+
+def _folded_words(value):
+    """Words as FTS5's unicode61 tokenizer sees them: case and diacritics folded."""
+    decomposed = unicodedata.normalize("NFKD", (value or "").casefold())
+    return _WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def parse(raw):
+    """Split a user's query into at most MAX_TERMS words; syntax characters are never passed on."""
+    raw = (raw or "").replace("\x00", " ")
+    shortened = len(raw) > MAX_QUERY_CHARS
+    words = _WORD.findall(raw[:MAX_QUERY_CHARS])
+    # Upper-case operators are search syntax to the user, not words to find (unless alone).
+    if any(word not in _OPERATORS for word in words):
+        words = [word for word in words if word not in _OPERATORS]
+    terms = []
+    for word in words:
+        word = unicodedata.normalize("NFKC", word).lower()
+        if word not in terms:
+            terms.append(word)
+    if len(terms) > MAX_TERMS:
+        terms, shortened = terms[:MAX_TERMS], True
+    return ParsedQuery(terms=terms, shortened=shortened)
+
+
+@dataclass
+class Hit:
+    """One result: the record, its title and a snippet with the matched words marked."""
+
+    record: EngagementRecord
+    title: Markup
+    snippet: Markup
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    """A page of ranked hits with facets; fits the pager and count_of macros like a Page."""
+
+    hits: list
+    page: int
+    per_page: int
+    total: int
+    #: True when the query matched more than EXACT_LIMIT records: counts and facets are over
+    #: the newest CANDIDATES matches only.
+    total_capped: bool
+    has_next: bool
+    facets: dict = field(default_factory=dict)
+    notices: list = field(default_factory=list)
+    terms: list = field(default_factory=list)
+
+    @property
+    def items(self):
+        return [hit.record for hit in self.hits]
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def prev_num(self):
+        return self.page - 1
+
+    @property
+    def next_num(self):
+        return self.page + 1
+
+    @property
+    def pages(self):
+        return None if self.total_capped else max(1, -(-self.total // self.per_page))
+
+
+def mark(snippet):
+    """Escape ``snippet`` and turn the highlight sentinels into <mark> tags (and nothing else)."""
+    escaped = html.escape(snippet or "", quote=False)
+    return Markup(escaped.replace(_HL_OPEN, "<mark>").replace(_HL_CLOSE, "</mark>"))  # noqa: S704 (escaped first)
+
+
+class _SQLiteEngine:
+    """FTS5: each word quoted (so MATCH never sees syntax); filters as tokens in the ``tags`` column.
+
+    Ranking: every word in the title, then some words in the title, then the rest; newest first
+    within each. Not bm25: FTS5's bm25 counts every row containing each word to weigh it (about
+    30 ms for a very common word at a million records) whatever the LIMIT, which alone would
+    break the 25 ms budget.
+    """
+
+    table = Table("record_search", MetaData(), Column("rowid", Integer), Column("title", Text), Column("body", Text))
+    key = table.c.rowid
+    matches = text("record_search MATCH :m")
+
+    @staticmethod
+    def _quote(token):
+        return '"' + token.replace('"', '""') + '"'
+
+    def _text(self, parsed):
+        return " AND ".join(self._quote(term) for term in parsed.terms)
+
+    def params(self, parsed, flt=None):
+        groups = _tag_groups(flt) if flt is not None else []
+        tags = [f"tags : ({' OR '.join(self._quote(t) for t in group)})" for group in groups]
+        return {"m": " AND ".join([self._text(parsed), *tags])}
+
+    def score(self):
+        return literal_column("0")
+
+    def probe(self, parsed, flt):
+        """How many records match the words and tagged filters, counting no further than EXACT_LIMIT + 1."""
+        inner = select(literal_column("1")).select_from(self.table).where(self.matches).limit(EXACT_LIMIT + 1)
+        return db.session.scalar(select(func.count()).select_from(inner.subquery()), self.params(parsed, flt))
+
+    def floor(self, params, filtered):
+        """No bound needed: filters are inside the MATCH, so the newest-first walk stops after
+        CANDIDATES rows; only the visibility and exact-date checks remain, and most rows pass."""
+        return None
+
+    def order(self, parsed, rows):
+        """Ids best first: all words in the title, some in the title, the rest; newest first in each.
+
+        Titles come with the candidates, so this costs no query (an FTS5 title-only MATCH walks
+        every record holding the words).
+        """
+        terms = set(parsed.terms)
+
+        def key(row):
+            words = set(_folded_words(row.title))
+            return (not terms <= words, not terms & words, -row.id)
+
+        return [row.id for row in sorted(rows, key=key)]
+
+    def snippets(self, parsed, ids):
+        rows = db.session.execute(
+            text(
+                "SELECT rowid, highlight(record_search, 0, :a, :b),"
+                " snippet(record_search, 1, :a, :b, '…', 24) FROM record_search"
+                " WHERE record_search MATCH :m AND rowid IN (SELECT value FROM json_each(:ids))"
+            ),
+            {"m": self._text(parsed), "a": _HL_OPEN, "b": _HL_CLOSE, "ids": json.dumps(ids)},
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def id_in(self, column, ids):
+        return column.in_(select(literal_column("value")).select_from(func.json_each(json.dumps(ids))))
+
+
+class _PostgreSQLEngine:
+    """tsvector + GIN: plainto_tsquery on our own word list (never to_tsquery), ts_rank_cd, ts_headline."""
+
+    table = Table(
+        "record_search",
+        MetaData(),
+        Column("record_id", Integer),
+        Column("title", Text),
+        Column("body", Text),
+        Column("document", TSVECTOR),
+    )
+    key = table.c.record_id
+
+    @property
+    def matches(self):
+        return self.table.c.document.op("@@")(
+            func.plainto_tsquery(literal_column("'english'::regconfig"), bindparam("q"))
+        )
+
+    def params(self, parsed, flt=None):
+        return {"q": parsed.text}
+
+    def order(self, parsed, rows):
+        return [row.id for row in rows]
+
+    def floor(self, params, filtered):
+        """Search only the newest PG_WINDOW records (more with filters) when the words are common.
+
+        A GIN index returns its matches unordered, so a common word means fetching tens of
+        thousands of rows to find the newest; a window on the primary key bounds that work.
+        """
+        newest = db.session.scalar(select(func.max(self.key)))
+        return None if newest is None else newest - (PG_WINDOW_FILTERED if filtered else PG_WINDOW)
+
+    def score(self):
+        # Negated so that, as with bm25, lower ranks first.
+        return -func.ts_rank_cd(
+            self.table.c.document, func.plainto_tsquery(literal_column("'english'::regconfig"), bindparam("q"))
+        )
+
+    def probe(self, parsed, flt):
+        """The planner's estimate of the matches: cheap, where counting a common word exactly is not."""
+        plan = db.session.scalar(
+            text(
+                "EXPLAIN (FORMAT JSON) SELECT 1 FROM record_search"
+                " WHERE document @@ plainto_tsquery('english'::regconfig, :q)"
+            ),
+            self.params(parsed),
+        )
+        plan = plan if isinstance(plan, list) else json.loads(plan)
+        return plan[0]["Plan"]["Plan Rows"]
+
+    def snippets(self, parsed, ids):
+        body_options = (
+            # One fragment: MaxFragments mode drops punctuation. The default parser leaves HTML tags out.
+            f"StartSel={_HL_OPEN}, StopSel={_HL_CLOSE}, MaxWords=35, MinWords=15"
+        )
+        rows = db.session.execute(
+            text(
+                "SELECT record_id, ts_headline('english', title, q, :title_options),"
+                " ts_headline('english', body, q, :body_options)"
+                " FROM record_search, plainto_tsquery('english'::regconfig, :q) AS q WHERE record_id = ANY(:ids)"
+            ),
+            {
+                **self.params(parsed),
+                "ids": ids,
+                "body_options": body_options,
+                "title_options": f"StartSel={_HL_OPEN}, StopSel={_HL_CLOSE}, HighlightAll=true",
+            },
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def id_in(self, column, ids):
+        return column == func.any(bindparam("facet_ids", ids, type_=ARRAY(Integer)))
+
+
+def engine():
+    """The search engine for the database in use."""
+    return _PostgreSQLEngine() if db.engine.dialect.name == "postgresql" else _SQLiteEngine()
+
+
+def _candidates(eng, parsed, flt, where):
+    """Return ``(ids best first, capped)`` for the records passing ``where`` that contain the words.
+
+    Few matches: all of them. Many: the newest CANDIDATES matches passing ``where`` (the index
+    walks newest first and stops), on PostgreSQL within a window of the newest records.
+    """
+    params = eng.params(parsed, flt)
+    joined = eng.table.join(EngagementRecord.__table__, EngagementRecord.id == eng.key)
+    query = (
+        select(eng.key.label("id"), eng.score().label("score"), EngagementRecord.title)
+        .select_from(joined)
+        .where(eng.matches, *where)
+    )
+    exact = eng.probe(parsed, flt) <= EXACT_LIMIT
+    floor = None
+    if not exact:
+        floor = eng.floor(params, filtered=bool(_tag_groups(flt)))
+        if floor is not None:
+            query = query.where(eng.key >= floor)
+        query = query.order_by(eng.key.desc()).limit(CANDIDATES)
+    rows = db.session.execute(query, params).all()
+    capped = not exact and (floor is not None or len(rows) >= CANDIDATES)  # fewer: every match was seen
+    rows.sort(key=lambda row: (row.score, -row.id))
+    return eng.order(parsed, rows), capped
+
+
+def _tag_groups(flt):
+    """Filter values as groups of tag tokens: a record must carry one token of every group."""
+    from engage.stakeholders.queries import place_and_descendants
+
+    groups = []
+    if flt.kind:
+        groups.append([f"k{flt.kind.replace('_', '')}"])
+    if flt.sensitivity:
+        groups.append([f"s{flt.sensitivity}"])
+    if flt.place_id:
+        groups.append([f"p{i}" for i in place_and_descendants(flt.place_id)])
+    if flt.topic_id:
+        groups.append([f"t{flt.topic_id}"])
+    if flt.organisation_id:
+        groups.append([f"o{flt.organisation_id}"])
+    if flt.date_from or flt.date_to:
+        first = flt.date_from.year if flt.date_from else None
+        last = flt.date_to.year if flt.date_to else now_utc().year + 1
+        if first is not None and 0 <= last - first <= 50:
+            groups.append([f"y{year}" for year in range(first, last + 1)])
+    return groups
+
+
+def _where(user, flt):
+    from engage.records.queries import conditions
+
+    return conditions(user, replace(flt, q=""))
+
+
+def matching_ids(user, flt):
+    """Ids of the records ``user`` may read that match the search, best first (for exports)."""
+    parsed = parse(flt.q)
+    if not parsed.terms:
+        return []
+    return _candidates(engine(), parsed, flt, _where(user, flt))[0]
+
+
+def _facets(eng, ids):
+    """Counts per filter value over ``ids``: the values the user can narrow the results to."""
+    from engage.reference.models import Place, Topic
+    from engage.stakeholders.models import Organisation
+
+    facets = {}
+    in_ids = eng.id_in(EngagementRecord.id, ids)
+    year = func.extract("year", EngagementRecord.happened_on)
+    kinds, levels, years = {}, {}, {}
+    # One pass over the records for the three facets that are columns.
+    for kind, level, y, n in db.session.execute(
+        select(EngagementRecord.kind, EngagementRecord.sensitivity, year, func.count())
+        .where(in_ids)
+        .group_by(EngagementRecord.kind, EngagementRecord.sensitivity, year)
+    ):
+        kinds[kind] = kinds.get(kind, 0) + n
+        levels[level] = levels.get(level, 0) + n
+        years[int(y)] = years.get(int(y), 0) + n
+    facets["kind"] = sorted(
+        (FacetValue(RecordKind(k).value, RecordKind(k).label, n) for k, n in kinds.items()), key=lambda f: -f.count
+    )
+    facets["sensitivity"] = [FacetValue(s.value, s.short_label, levels[s]) for s in Sensitivity if levels.get(s)]
+    facets["year"] = [FacetValue(str(y), str(y), years[y]) for y in sorted(years, reverse=True)]
+    for name, link, column, model in (
+        ("topic", record_topics, "topic_id", Topic),
+        ("place", record_places, "place_id", Place),
+        ("organisation", record_organisations, "organisation_id", Organisation),
+    ):
+        count = func.count().label("n")
+        rows = db.session.execute(
+            select(model.id, model.name, count)
+            .join(link, link.c[column] == model.id)
+            .where(eng.id_in(link.c.record_id, ids))
+            .group_by(model.id, model.name)
+            .order_by(count.desc(), model.name)
+            .limit(FACET_SIZE)
+        ).all()
+        facets[name] = [FacetValue(str(i), label, n) for i, label, n in rows]
+    return facets
+
+
+def search(user, flt, page=1, per_page=25):
+    """Search the records ``user`` may read: one ranked page with snippets, the count and facets.
+
+    :param flt: a RecordFilter; ``flt.q`` holds the words, the other fields narrow the results.
+    """
+    parsed = parse(flt.q)
+    result = SearchResult(hits=[], page=page, per_page=per_page, total=0, total_capped=False, has_next=False)
+    result.terms = parsed.terms
+    if parsed.shortened:
+        result.notices.append(
+            f"Your search was shortened to its first {MAX_TERMS} words (at most {MAX_QUERY_CHARS} characters)."
+        )
+    if not parsed.terms:
+        result.notices.append("Enter words to search for: letters or numbers.")
+        return result
+    eng = engine()
+    ids, capped = _candidates(eng, parsed, flt, _where(user, flt))
+    result.total, result.total_capped = len(ids), capped
+    if not ids:
+        return result
+    result.facets = _facets(eng, ids)
+    start = (page - 1) * per_page
+    page_ids = ids[start : start + per_page + 1]
+    result.has_next = len(page_ids) > per_page
+    page_ids = page_ids[:per_page]
+    if not page_ids:
+        return result
+    records = {
+        r.id: r
+        for r in db.session.scalars(
+            select(EngagementRecord)
+            .where(EngagementRecord.id.in_(page_ids))
+            .options(selectinload(EngagementRecord.places), selectinload(EngagementRecord.topics))
+        )
+    }
+    snippets = eng.snippets(parsed, page_ids)
+    for record_id in page_ids:
+        title, body = snippets.get(record_id, ("", ""))
+        result.hits.append(
+            Hit(records[record_id], mark(title) if title else Markup.escape(records[record_id].title), mark(body))
+        )
+    return result

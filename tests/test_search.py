@@ -1,0 +1,333 @@
+"""Full-text search of engagement records, on SQLite FTS5 and (with TEST_DATABASE_URL) PostgreSQL."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from engage import search
+from engage.permissions import Role
+from engage.records import services
+from engage.records.models import RecordKind, RecordQuote, Sensitivity
+from engage.records.queries import RecordFilter
+from tests import factories
+
+
+def hits(user, q, **filters):
+    return [hit.record.id for hit in search.search(user, RecordFilter(q=q, **filters)).hits]
+
+
+def page(client, **args):
+    response = client.get("/records/", query_string=args)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def officer_client(app, officer, login_as, client):
+    login_as(officer)
+    return client
+
+
+def test_a_title_match_ranks_above_a_match_in_the_text(app, db, officer):
+    in_text = factories.EngagementRecordFactory(title="Community meeting", what_we_heard="Talk about loneliness.")
+    in_title = factories.EngagementRecordFactory(title="Loneliness drop-in", what_we_heard="Tea and cake.")
+    db.session.commit()
+    assert hits(officer, "loneliness") == [in_title.id, in_text.id]
+
+
+def test_every_word_must_match_and_case_and_accents_do_not_matter(app, db, officer):
+    both = factories.EngagementRecordFactory(title="Café for carers", what_we_heard="Transport was the worry.")
+    factories.EngagementRecordFactory(title="Carers group", what_we_heard="Respite.")
+    db.session.commit()
+    assert hits(officer, "CARERS transport") == [both.id]
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL's 'english' configuration keeps accents
+        assert hits(officer, "cafe") == [both.id]
+
+
+def test_snippets_mark_the_words_and_escape_hostile_text(app, db, officer_client):
+    factories.EngagementRecordFactory(
+        title="Dementia <b>cafe</b>", what_we_heard="<script>alert(1)</script> People with dementia want <i>time</i>."
+    )
+    html = page(officer_client, q="dementia")
+    assert "People with <mark>dementia</mark> want" in html
+    assert "<script>alert(1)" not in html and "<i>time</i>" not in html and "<b>cafe" not in html
+    if db.engine.dialect.name == "sqlite":  # ts_headline leaves tags out instead of escaping them
+        assert "<mark>Dementia</mark> &lt;b&gt;cafe&lt;/b&gt;" in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; People with <mark>dementia</mark>" in html
+
+
+def test_a_record_cannot_fake_a_highlight_with_the_sentinel_characters(app, db, officer):
+    factories.EngagementRecordFactory(title="Falls \ue002clinic\ue003", what_we_heard="falls")
+    db.session.commit()
+    [hit] = search.search(officer, RecordFilter(q="falls")).hits
+    assert str(hit.title) == "<mark>Falls</mark> clinic"
+
+
+def test_identifying_passages_are_never_found_or_shown(app, db, officer_client):
+    factories.EngagementRecordFactory(
+        title="Discharge listening", what_we_heard="[[Mrs Okonkwo at 4 Mill Lane]] said discharge took all day."
+    )
+    assert "No records match your search" in page(officer_client, q="Okonkwo")
+    html = page(officer_client, q="discharge")
+    assert "Okonkwo" not in html and "identifying details removed" in html
+
+
+def test_the_index_follows_records_and_quotes_as_they_change(app, db, officer):
+    record = services.create_record(
+        actor=officer, title="Pharmacy survey", kind=RecordKind.survey, happened_on=date(2026, 9, 1),
+        ended_on=None, programme_group_id=None, residents_reached=3, what_we_heard="Opening hours.", outcomes="",
+        sensitivity=Sensitivity.partners, places=[], topics=[], organisations=[], people=[], reviewers=[],
+        quotes=["The queue goes round the block."],
+    )  # fmt: skip
+    db.session.commit()
+    assert hits(officer, "pharmacy") == hits(officer, "queue") == [record.id]
+    record.title = "Chemist survey"
+    db.session.commit()
+    assert hits(officer, "pharmacy") == [] and hits(officer, "chemist") == [record.id]
+    record.quotes = [RecordQuote(text="Parking is impossible.")]
+    db.session.commit()
+    assert hits(officer, "queue") == [] and hits(officer, "parking") == [record.id]
+    db.session.delete(record.quotes[0])
+    db.session.commit()
+    assert hits(officer, "parking") == []
+    db.session.delete(record)
+    db.session.commit()
+    assert hits(officer, "chemist") == []
+    assert db.session.scalar(text("SELECT count(*) FROM record_search")) == 0
+
+
+def test_a_record_logged_through_the_form_is_found_at_once(app, db, officer_client, post_form):
+    data = {
+        "title": "Wheelchair access audit", "kind": "outreach", "happened_on": "2026-10-01",
+        "residents_reached": "4", "sensitivity": "partners", "what_we_heard": "Ramps.", "quotes": "No lift.",
+    }  # fmt: skip
+    assert post_form("/records/new", data).status_code == 302
+    assert "Wheelchair access audit" in page(officer_client, q="lift")
+
+
+def test_filters_narrow_a_search_and_facets_count_what_is_left(app, db, officer):
+    north, south = factories.PlaceFactory(name="North"), factories.PlaceFactory(name="South")
+    neighbourhood = factories.PlaceFactory(name="North Quay", parent=north)
+    falls, diabetes = factories.TopicFactory(name="Falls"), factories.TopicFactory(name="Diabetes")
+    involve = factories.OrganisationFactory(name="Involve")
+    a = factories.EngagementRecordFactory(title="Clinic a", kind=RecordKind.workshop, happened_on=date(2025, 3, 1))
+    a.places, a.topics, a.organisations = [neighbourhood], [falls], [involve]
+    b = factories.EngagementRecordFactory(title="Clinic b", kind=RecordKind.survey, sensitivity=Sensitivity.public)
+    b.places, b.topics = [south], [falls, diabetes]
+    c = factories.EngagementRecordFactory(title="Clinic c", kind=RecordKind.survey, happened_on=date(2024, 1, 5))
+    c.places = [south]
+    db.session.commit()
+    assert sorted(hits(officer, "clinic")) == sorted([a.id, b.id, c.id])
+    assert hits(officer, "clinic", kind="workshop") == [a.id]
+    assert hits(officer, "clinic", place_id=north.id) == [a.id]  # the neighbourhood is in North
+    assert hits(officer, "clinic", topic_id=diabetes.id) == [b.id]
+    assert hits(officer, "clinic", organisation_id=involve.id) == [a.id]
+    assert hits(officer, "clinic", sensitivity="public") == [b.id]
+    in_range = hits(officer, "clinic", date_from=date(2024, 1, 1), date_to=date(2025, 12, 31))
+    assert sorted(in_range) == sorted([a.id, c.id])
+    facets = search.search(officer, RecordFilter(q="clinic")).facets
+    counts = {name: {f.label: f.count for f in values} for name, values in facets.items()}
+    assert counts["kind"] == {"Survey": 2, "Workshop": 1}
+    assert counts["topic"] == {"Falls": 2, "Diabetes": 1}
+    assert counts["place"] == {"South": 2, "North Quay": 1}
+    assert counts["organisation"] == {"Involve": 1}
+    assert counts["sensitivity"] == {"Public": 1, "Partners": 2}
+    assert counts["year"] == {"2026": 1, "2025": 1, "2024": 1}
+    narrowed = search.search(officer, RecordFilter(q="clinic", kind="survey")).facets
+    assert {f.label: f.count for f in narrowed["topic"]} == {"Falls": 1, "Diabetes": 1}
+
+
+def test_the_search_page_keeps_the_query_in_the_url_and_links_facets_that_add_a_filter(app, db, officer_client):
+    topic = factories.TopicFactory(name="Maternity")
+    record = factories.EngagementRecordFactory(title="Midwife clinic")
+    record.topics = [topic]
+    html = page(officer_client, q="midwife")
+    assert 'value="midwife"' in html
+    assert f'href="/records/?q=midwife&amp;topic={topic.id}">Maternity</a>' in html
+    assert "1 record" in html and "<mark>Midwife</mark> clinic" in html
+    narrowed = page(officer_client, q="midwife", topic=str(topic.id))
+    assert "<mark>Midwife</mark> clinic" in narrowed
+
+
+def test_an_organisation_facet_filters_and_can_be_removed(app, db, officer_client):
+    involve = factories.OrganisationFactory(name="Involve Kent")
+    record = factories.EngagementRecordFactory(title="Carers cafe")
+    record.organisations = [involve]
+    factories.EngagementRecordFactory(title="Carers walk")
+    html = page(officer_client, q="carers", organisation=str(involve.id))
+    assert "</mark> cafe" in html and "</mark> walk" not in html
+    assert "Organisation: <strong>Involve Kent</strong>" in html and "Remove this filter" in html
+    assert "</mark> walk" in page(officer_client, q="carers", organisation="not-a-number")
+
+
+@pytest.mark.parametrize(
+    ("role", "named", "sees"), [("reviewer", False, False), ("reviewer", True, True), ("officer", False, True)]
+)
+def test_restricted_records_stay_out_of_results_facets_and_exports(app, db, login_as, client, role, named, sees):
+    user = factories.UserFactory(role=Role(role))
+    secret_topic = factories.TopicFactory(name="Safeguarding")
+    secret = factories.EngagementRecordFactory(title="Respite secret", sensitivity=Sensitivity.restricted)
+    secret.topics = [secret_topic]
+    if named:
+        secret.reviewers = [user]
+    factories.EngagementRecordFactory(title="Respite open")
+    login_as(user)
+    html = page(client, q="respite")
+    assert ("</mark> secret" in html) is sees
+    assert ("Safeguarding</a>" in html) is sees
+    assert ("2 records" if sees else "1 record") in html
+    exported = client.get("/records/export.csv", query_string={"q": "respite"}).get_data(as_text=True)
+    assert ("Respite secret" in exported) is sees
+
+
+def test_reviewers_never_see_identifying_passages_in_search_and_officers_only_on_the_record(app, db, login_as, client):
+    reviewer = factories.UserFactory(role=Role.reviewer)
+    factories.EngagementRecordFactory(title="Falls", what_we_heard="Falls at home. [[Jo Bloggs, 7 Elm Road]]")
+    login_as(reviewer)
+    html = page(client, q="falls")
+    assert "Jo Bloggs" not in html and "Elm Road" not in html
+
+
+def test_the_export_of_a_search_has_the_same_records_in_the_same_order(app, db, officer_client):
+    for title, body in [("Housing damp", ""), ("Mould survey", "damp flats"), ("Parks", "nothing")]:
+        factories.EngagementRecordFactory(title=title, what_we_heard=body)
+    html = page(officer_client, q="damp")
+    assert html.index("Housing <mark>damp</mark>") < html.index("Mould survey") and "Parks" not in html
+    exported = officer_client.get("/records/export.csv", query_string={"q": "damp"}).get_data(as_text=True)
+    table = list(csv.reader(io.StringIO(exported.lstrip("\ufeff"))))
+    assert [row[4] for row in table[1:]] == ["Housing damp", "Mould survey"]
+
+
+PAYLOADS = [
+    '"', '""', '"unbalanced', "*", "car*", "NEAR(", "NEAR(carers transport, 2)", "carers AND", "OR", "AND NOT",
+    "-carers", "title:carers", "carers:", "(", ")", "((carers)", "^carers", "{title body}: carers", "+", "'",
+    "\x00", "carers\x00transport", "😀", "ünïcödé", "日本語", "\u202e", "' OR 1=1--", "%", "\\",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", PAYLOADS)
+def test_search_syntax_in_a_query_never_fails_and_finds_the_words_it_contains(app, db, officer_client, query):
+    record = factories.EngagementRecordFactory(title="Carers transport forum", what_we_heard="carers need transport")
+    html = page(officer_client, q=query)
+    typed = query.replace("\x00", "").strip()  # forms drop NUL, so "\x00" alone is no search at all
+    words = search.parse(typed).terms
+    assert ("Enter words to search for" in html) is (bool(typed) and not words)
+    found = not typed or (bool(words) and set(words) <= {"carers", "transport"})
+    assert (f'href="/records/{record.id}"' in html) is found
+
+
+def test_words_inside_search_syntax_are_still_searched(app, db, officer):
+    record = factories.EngagementRecordFactory(title="Carers transport forum a b")
+    db.session.commit()
+    for query in [
+        '"carers',
+        "carers*",
+        "NEAR(carers transport)",
+        "(carers) AND transport",
+        "-carers",
+        "^carers:",
+        "a\x00b carers",
+    ]:
+        assert hits(officer, query) == [record.id], query
+
+
+def test_a_very_long_query_is_shortened_and_the_user_is_told(app, db, officer_client):
+    factories.EngagementRecordFactory(title="Carers transport forum")
+    html = page(officer_client, q="carers " + "x" * 10_000)
+    assert "Your search was shortened to its first 8 words" in html
+    assert "Carers transport forum" not in html  # the long word is still searched for
+    many = " ".join(["carers"] + [f"w{i}" for i in range(20)])
+    assert "shortened" in page(officer_client, q=many)
+
+
+def test_a_search_with_no_matches_says_so(app, db, officer_client):
+    factories.EngagementRecordFactory(title="Carers")
+    html = page(officer_client, q="zebra")
+    assert "No records match your search" in html and "0 records" in html
+
+
+def test_a_very_common_query_ranks_only_the_newest_matches_and_says_so(app, db, officer, officer_client, monkeypatch):
+    monkeypatch.setattr(search, "EXACT_LIMIT", 3)
+    monkeypatch.setattr(search, "CANDIDATES", 4)
+    monkeypatch.setattr(search, "PG_WINDOW", 5)
+    # PostgreSQL's probe is the planner's estimate, which knows nothing of a table this small.
+    monkeypatch.setattr(search._PostgreSQLEngine, "probe", lambda self, parsed, flt: 10**6)
+    records = [factories.EngagementRecordFactory(title=f"Common word {i}") for i in range(8)]
+    db.session.commit()
+    result = search.search(officer, RecordFilter(q="common"))
+    assert result.total_capped and result.total == 4
+    assert sorted(hit.record.id for hit in result.hits) == sorted(r.id for r in records[-4:])
+    html = page(officer_client, q="common")
+    assert "come from the newest matches only" in html and "4+" in html
+
+
+def test_the_index_rebuild_command_reindexes_every_record(app, db, runner):
+    record = factories.EngagementRecordFactory(title="Rebuilt")
+    db.session.commit()
+    db.session.execute(text("DELETE FROM record_search"))
+    db.session.commit()
+    result = runner.invoke(args=["search", "rebuild"])
+    assert "Search index rebuilt: 1 records." in result.output
+    assert db.session.scalar(text("SELECT count(*) FROM record_search")) == 1
+    assert record.id
+
+
+def test_filters_follow_a_record_whose_links_change(app, db, officer):
+    before, after = factories.TopicFactory(name="Before"), factories.TopicFactory(name="After")
+    record = factories.EngagementRecordFactory(title="Moving clinic", kind=RecordKind.workshop)
+    record.topics = [before]
+    db.session.commit()
+    assert hits(officer, "clinic", topic_id=before.id) == [record.id]
+    record.topics = [after]
+    record.kind = RecordKind.survey
+    db.session.commit()
+    assert hits(officer, "clinic", topic_id=before.id) == []
+    assert hits(officer, "clinic", topic_id=after.id, kind="survey") == [record.id]
+
+
+def test_the_migration_indexes_records_that_already_exist(tmp_path):
+    from flask_migrate import upgrade
+
+    from config import TestingConfig
+    from engage import create_app
+    from engage.extensions import db as _db
+
+    app = create_app(type("C", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}"}))
+    with app.app_context():
+        upgrade(revision="ce3f5ea69d5d")
+        topic = factories.TopicFactory(name="Older")
+        _db.session.commit()
+        _db.session.execute(
+            text(
+                "INSERT INTO engagement_records (id, title, kind, happened_on, residents_reached, what_we_heard,"
+                " sensitivity, created_at, updated_at) VALUES (7, 'Old clinic', 'workshop', '2020-05-01', 0,"
+                " 'Said [[Ann Lee]] waited.', 'partners', '2020-05-01 00:00:00', '2020-05-01 00:00:00')"
+            )
+        )
+        _db.session.execute(text("INSERT INTO record_topics (record_id, topic_id) VALUES (7, :t)"), {"t": topic.id})
+        _db.session.execute(text("INSERT INTO record_quotes (record_id, text) VALUES (7, 'The lift broke')"))
+        _db.session.commit()
+        upgrade()
+        officer = factories.UserFactory(role=Role.officer)
+        _db.session.commit()
+        assert hits(officer, "lift") == hits(officer, "clinic", topic_id=topic.id, kind="workshop") == [7]
+        assert hits(officer, "clinic", date_from=date(2020, 1, 1), date_to=date(2020, 12, 31)) == [7]
+        assert hits(officer, "ann") == []
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def test_actions_outcomes_and_attachment_text_are_found(app, db, login_as, client):
+    record = factories.EngagementRecordFactory(
+        title="Parish hall listening event", what_we_heard="General chat", outcomes="Minibus [[Mr Quill]] agreed"
+    )
+    factories.RecordActionFactory(record=record, description="Arrange a zebracrossing survey", outcome="")
+    factories.RecordAttachmentFactory(record=record, content=b"Minutes mention the xylophone workshop")
+    db.session.commit()
+    login_as(factories.UserFactory(role=Role.reviewer))
+    for word, found in [("zebracrossing", True), ("xylophone", True), ("minibus", True), ("quill", False)]:
+        page = client.get("/records/", query_string={"q": word}).get_data(as_text=True)
+        assert ("Parish hall listening event" in page) is found, word
