@@ -229,7 +229,7 @@ class RecordFilterForm(EngageForm):
         csrf = False
 
     # No length limit here: engage.search shortens a long query and says so.
-    q = SearchField("Search titles, what we heard and quotes", filters=[strip_whitespace])
+    q = SearchField("Search titles, what we heard, quotes, actions and files", filters=[strip_whitespace])
     kind = SelectField("Type", validate_choice=False)
     place = SelectField("Place", validate_choice=False)
     topic = SelectField("Topic", validate_choice=False)
