@@ -9,7 +9,7 @@ from engage.forms import ConfirmForm, field_kind
 from engage.permissions import PUBLIC, Permission, can
 from engage.text import render_markdown
 
-#: The header navigation: (label, endpoint, permission, endpoint prefix of its section).
+#: The header navigation: (label, endpoint, permission, endpoint prefix(es) of its section).
 #: Each user sees only the items they may open.
 NAVIGATION = [
     ("Dashboard", "main.dashboard", Permission.DASHBOARD_VIEW, "main.dashboard"),
@@ -18,9 +18,14 @@ NAVIGATION = [
     ("Themes", "themes.index", Permission.THEMES_READ, "themes."),
     ("Consultations", "consultations.manage_index", Permission.CONSULTATIONS_READ, "consultations.manage"),
     ("Users", "admin.users", Permission.ADMIN_USERS, "admin.user"),
-    ("Places", "admin.places", Permission.ADMIN_REFERENCE, "admin.place"),
-    ("Topics", "admin.topics", Permission.ADMIN_REFERENCE, "admin.topic"),
-    ("Seldom-heard groups", "admin.seldom_groups", Permission.ADMIN_REFERENCE, "admin.seldom_group"),
+    # One item for the three lists of reference data (each page links to the other two), so an
+    # administrator's header fits without folding items into "More".
+    (
+        "Reference data",
+        "admin.places",
+        Permission.ADMIN_REFERENCE,
+        ("admin.place", "admin.topic", "admin.seldom_group"),
+    ),
     ("Audit log", "admin.audit", Permission.ADMIN_AUDIT, "admin.audit"),
 ]
 

@@ -58,7 +58,7 @@ def audit_entries(db):
 # Signing in and navigation by role ---------------------------------------------------
 
 
-ADMIN_ITEMS = ["Users", "Places", "Topics", "Audit log"]
+ADMIN_ITEMS = ["Users", "Reference data", "Audit log"]
 
 
 @pytest.mark.parametrize(
