@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -87,3 +87,8 @@ def include_object(obj, name, type_, reflected, compare_to):
     if type_ == "index" and name and name.endswith("_trgm"):
         return False
     return not (type_ in ("table", "index") and name and name.startswith(("record_search", "ix_record_search")))
+
+
+def str_enum(cls, length=30):
+    """A column type for a StrEnum: stored as its values in a VARCHAR (no database enum type to migrate)."""
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])

@@ -11,17 +11,8 @@ from engage.extensions import db
 COUNT_CAP = 1000
 
 
-@dataclass
-class Page:
-    """One page of results, with the fields the pager macro reads."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-    #: True when there are more than COUNT_CAP matches and ``total`` is only the cap.
-    total_capped: bool
-    has_next: bool
+class Pager:
+    """What the pager macro reads, from ``page``, ``per_page``, ``total`` and ``total_capped``."""
 
     @property
     def has_prev(self):
@@ -41,6 +32,19 @@ class Page:
         if self.total_capped:
             return None
         return max(1, -(-self.total // self.per_page))
+
+
+@dataclass
+class Page(Pager):
+    """One page of results, with the fields the pager macro reads."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+    #: True when there are more than COUNT_CAP matches and ``total`` is only the cap.
+    total_capped: bool
+    has_next: bool
 
 
 def paginate(base, conditions, id_column, page, per_page):

@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from engage.dates import now_utc
 from engage.extensions import db
+from engage.pagination import Pager
 from engage.records.models import (
     EngagementRecord,
     RecordAction,
@@ -281,7 +282,7 @@ class FacetValue:
 
 
 @dataclass
-class SearchResult:
+class SearchResult(Pager):
     """A page of ranked hits with facets; fits the pager and count_of macros like a Page."""
 
     hits: list
@@ -299,22 +300,6 @@ class SearchResult:
     @property
     def items(self):
         return [hit.record for hit in self.hits]
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def prev_num(self):
-        return self.page - 1
-
-    @property
-    def next_num(self):
-        return self.page + 1
-
-    @property
-    def pages(self):
-        return None if self.total_capped else max(1, -(-self.total // self.per_page))
 
 
 def mark(snippet):

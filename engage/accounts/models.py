@@ -3,11 +3,11 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engage.dates import now_utc
-from engage.db import TimestampMixin, UTCDateTime
+from engage.db import TimestampMixin, UTCDateTime, str_enum
 from engage.extensions import db
 from engage.permissions import Role
 
@@ -21,9 +21,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: Stored lower-cased so sign-in is case-insensitive and unique.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(str_enum(Role, 20))
     #: Organisation or team shown beside the name, e.g. "Healthwatch Kent".
     organisation: Mapped[str] = mapped_column(String(160), default="")
     password_hash: Mapped[str] = mapped_column(String(255))

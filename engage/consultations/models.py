@@ -3,17 +3,13 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Column, Enum, ForeignKey, String, Table, Text, case, literal, type_coerce
+from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text, case, literal, type_coerce
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.dates import now_utc
-from engage.db import TimestampMixin, UTCDateTime
+from engage.db import TimestampMixin, UTCDateTime, str_enum
 from engage.extensions import db
-
-
-def _enum(cls, length=30):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class ConsultationStage(StrEnum):
@@ -88,7 +84,7 @@ class Consultation(TimestampMixin, db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    stage: Mapped[ConsultationStage] = mapped_column(_enum(ConsultationStage, 20), default=ConsultationStage.draft)
+    stage: Mapped[ConsultationStage] = mapped_column(str_enum(ConsultationStage, 20), default=ConsultationStage.draft)
     #: Who the consultation is for, in the officer's words ("carers; young people; everyone in West Kent").
     audiences: Mapped[str] = mapped_column(Text, default="")
     contact_name: Mapped[str] = mapped_column(String(200), default="")
@@ -214,7 +210,7 @@ class ConsultationDocument(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[DocumentKind] = mapped_column(_enum(DocumentKind, 20))
+    kind: Mapped[DocumentKind] = mapped_column(str_enum(DocumentKind, 20))
     #: For a document in another language: the language's name, e.g. "Polish".
     language: Mapped[str] = mapped_column(String(60), default="")
     title: Mapped[str] = mapped_column(String(200))
@@ -268,7 +264,7 @@ class FormatRequest(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
-    format: Mapped[FormatKind] = mapped_column(_enum(FormatKind, 20))
+    format: Mapped[FormatKind] = mapped_column(str_enum(FormatKind, 20))
     #: The language asked for, when the format is another language.
     language: Mapped[str] = mapped_column(String(60), default="")
     details: Mapped[str] = mapped_column(Text, default="")

@@ -3,16 +3,12 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Enum, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.dates import now_utc
-from engage.db import TimestampMixin, UTCDateTime
+from engage.db import TimestampMixin, UTCDateTime, str_enum
 from engage.extensions import db
-
-
-def _enum(cls, length=30):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class RecordKind(StrEnum):
@@ -81,7 +77,7 @@ class EngagementRecord(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[RecordKind] = mapped_column(_enum(RecordKind))
+    kind: Mapped[RecordKind] = mapped_column(str_enum(RecordKind))
     #: The day it happened (the first day, for something that ran over several).
     happened_on: Mapped[date]
     ended_on: Mapped[date | None]
@@ -92,7 +88,7 @@ class EngagementRecord(TimestampMixin, db.Model):
     what_we_heard: Mapped[str] = mapped_column(Text, default="")
     #: Markdown: what changed as a result (a summary; the actions below carry owners and dates).
     outcomes: Mapped[str] = mapped_column(Text, default="")
-    sensitivity: Mapped[Sensitivity] = mapped_column(_enum(Sensitivity, 20), index=True)
+    sensitivity: Mapped[Sensitivity] = mapped_column(str_enum(Sensitivity, 20), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     author = relationship("User", foreign_keys=[author_id])
@@ -171,7 +167,7 @@ class RecordFlag(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("engagement_records.id", ondelete="CASCADE"), index=True)
-    reason: Mapped[FlagReason] = mapped_column(_enum(FlagReason, 30))
+    reason: Mapped[FlagReason] = mapped_column(str_enum(FlagReason, 30))
     note: Mapped[str] = mapped_column(Text, default="")
     raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
@@ -235,7 +231,7 @@ class RecordAction(TimestampMixin, db.Model):
     #: A person's name or a team, as free text: owners are often outside the partnership's staff.
     owner: Mapped[str] = mapped_column(String(200))
     due_on: Mapped[date | None]
-    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus, 20), default=ActionStatus.open)
+    status: Mapped[ActionStatus] = mapped_column(str_enum(ActionStatus, 20), default=ActionStatus.open)
     #: The London day the action was marked done; cleared if it is reopened.
     completed_on: Mapped[date | None]
     #: What came of it, in plain text (shown beside the action).

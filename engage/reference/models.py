@@ -2,10 +2,10 @@
 
 from enum import StrEnum
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engage.db import TimestampMixin
+from engage.db import TimestampMixin, str_enum
 from engage.extensions import db
 
 
@@ -37,9 +37,7 @@ class Place(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160))
-    kind: Mapped[PlaceKind] = mapped_column(
-        Enum(PlaceKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    kind: Mapped[PlaceKind] = mapped_column(str_enum(PlaceKind, 20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="RESTRICT"), index=True)
     #: ONS or NHS code, e.g. E54000032 for the Kent and Medway ICB area. Optional.
     code: Mapped[str] = mapped_column(String(20), default="")

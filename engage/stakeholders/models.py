@@ -3,17 +3,13 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Column, Enum, ForeignKey, Index, Integer, String, Table, Text, case, event
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text, case, event
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.dates import now_utc
-from engage.db import TimestampMixin, UTCDateTime
+from engage.db import TimestampMixin, UTCDateTime, str_enum
 from engage.extensions import db
-
-
-def _enum(cls, length=30):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class OrganisationKind(StrEnum):
@@ -226,7 +222,7 @@ class Organisation(StakeholderMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind))
+    kind: Mapped[OrganisationKind] = mapped_column(str_enum(OrganisationKind))
     #: A GP practice belongs to a primary care network; a patient participation group to a practice.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     website: Mapped[str] = mapped_column(String(300), default="")
@@ -269,7 +265,7 @@ class Person(StakeholderMixin, TimestampMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), default="", index=True)
     phone: Mapped[str] = mapped_column(String(40), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="", index=True)
-    preferred_channel: Mapped[Channel | None] = mapped_column(_enum(Channel, 20))
+    preferred_channel: Mapped[Channel | None] = mapped_column(str_enum(Channel, 20))
     #: Accessible Information Standard needs: keys of COMMUNICATION_NEEDS.
     communication_needs: Mapped[list] = mapped_column(JSON, default=list)
     interpreter_language: Mapped[str] = mapped_column(String(80), default="")
@@ -357,8 +353,8 @@ class ConsentRecord(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    action: Mapped[ConsentAction] = mapped_column(_enum(ConsentAction, 20))
-    lawful_basis: Mapped[LawfulBasis | None] = mapped_column(_enum(LawfulBasis, 30))
+    action: Mapped[ConsentAction] = mapped_column(str_enum(ConsentAction, 20))
+    lawful_basis: Mapped[LawfulBasis | None] = mapped_column(str_enum(LawfulBasis, 30))
     #: The date the person gave (or withdrew) consent, which may be before it was recorded here.
     effective_on: Mapped[date]
     #: Where it came from: "signed form at Maidstone drop-in", "email of 3 May".
