@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from markupsafe import Markup
 from sqlalchemy import DDL, Column, Integer, MetaData, Table, Text, bindparam, event, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from engage.dates import now_utc
 from engage.extensions import db
@@ -607,7 +607,17 @@ def search(user, flt, page=1, per_page=25):
         for r in db.session.scalars(
             select(EngagementRecord)
             .where(EngagementRecord.id.in_(page_ids))
-            .options(selectinload(EngagementRecord.places), selectinload(EngagementRecord.topics))
+            .options(
+                # Only what a hit shows: the long text (what we heard) is in the snippet already.
+                load_only(
+                    EngagementRecord.title,
+                    EngagementRecord.kind,
+                    EngagementRecord.happened_on,
+                    EngagementRecord.sensitivity,
+                ),
+                selectinload(EngagementRecord.places),
+                selectinload(EngagementRecord.topics),
+            )
         )
     }
     snippets = eng.snippets(parsed, page_ids)
