@@ -242,8 +242,11 @@ class ParsedQuery:
 
 def _folded_words(value):
     """Words as FTS5's unicode61 tokenizer sees them: case and diacritics folded."""
-    decomposed = unicodedata.normalize("NFKD", (value or "").casefold())
-    return _WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c)))
+    value = (value or "").casefold()
+    if not value.isascii():
+        decomposed = unicodedata.normalize("NFKD", value)
+        value = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _WORD.findall(value)
 
 
 def parse(raw):
@@ -332,7 +335,14 @@ class _SQLiteEngine:
     break the 25 ms budget.
     """
 
-    table = Table("record_search", MetaData(), Column("rowid", Integer), Column("title", Text), Column("body", Text))
+    table = Table(
+        "record_search",
+        MetaData(),
+        Column("rowid", Integer),
+        Column("title", Text),
+        Column("body", Text),
+        Column("tags", Text),
+    )
     key = table.c.rowid
     matches = text("record_search MATCH :m")
 
@@ -350,6 +360,13 @@ class _SQLiteEngine:
 
     def score(self):
         return literal_column("0")
+
+    def extra_columns(self):
+        """The candidates carry their tags: the facets are counted from them, with no query."""
+        return [self.table.c.tags.label("tags")]
+
+    def facets(self, ids, rows):
+        return _facets_from_tags(rows)
 
     def probe(self, parsed, flt):
         """How many records match the words and tagged filters, counting no further than EXACT_LIMIT + 1."""
@@ -415,6 +432,12 @@ class _PostgreSQLEngine:
     def order(self, parsed, rows):
         return [row.id for row in rows]
 
+    def extra_columns(self):
+        return []
+
+    def facets(self, ids, rows):
+        return _facets(self, ids)
+
     def floor(self, params, filtered):
         """Search only the newest PG_WINDOW records (more with filters) when the words are common.
 
@@ -472,7 +495,7 @@ def engine():
 
 
 def _candidates(eng, parsed, flt, where):
-    """Return ``(ids best first, capped)`` for the records passing ``where`` that contain the words.
+    """Return ``(ids best first, capped, rows)`` for the records passing ``where`` that contain the words.
 
     Few matches: all of them. Many: the newest CANDIDATES matches passing ``where`` (the index
     walks newest first and stops), on PostgreSQL within a window of the newest records.
@@ -480,7 +503,7 @@ def _candidates(eng, parsed, flt, where):
     params = eng.params(parsed, flt)
     joined = eng.table.join(EngagementRecord.__table__, EngagementRecord.id == eng.key)
     query = (
-        select(eng.key.label("id"), eng.score().label("score"), EngagementRecord.title)
+        select(eng.key.label("id"), eng.score().label("score"), EngagementRecord.title, *eng.extra_columns())
         .select_from(joined)
         .where(eng.matches, *where)
     )
@@ -494,7 +517,7 @@ def _candidates(eng, parsed, flt, where):
     rows = db.session.execute(query, params).all()
     capped = not exact and (floor is not None or len(rows) >= CANDIDATES)  # fewer: every match was seen
     rows.sort(key=lambda row: (row.score, -row.id))
-    return eng.order(parsed, rows), capped
+    return eng.order(parsed, rows), capped, rows
 
 
 def _tag_groups(flt):
@@ -534,6 +557,59 @@ def matching_ids(user, flt):
     return _candidates(engine(), parsed, flt, _where(user, flt))[0]
 
 
+def _column_facets(kinds, levels, years):
+    """The type, sensitivity and year facets from counts per value."""
+    return {
+        "kind": sorted(
+            (FacetValue(RecordKind(k).value, RecordKind(k).label, n) for k, n in kinds.items()), key=lambda f: -f.count
+        ),
+        "sensitivity": [FacetValue(s.value, s.short_label, levels[s]) for s in Sensitivity if levels.get(s)],
+        "year": [FacetValue(str(y), str(y), years[y]) for y in sorted(years, reverse=True)],
+    }
+
+
+_KIND_OF_TAG = {f"k{k.value.replace('_', '')}": k for k in RecordKind}
+_SENSITIVITY_OF_TAG = {f"s{s.value}": s for s in Sensitivity}
+
+
+def _facets_from_tags(rows):
+    """Facets counted from the candidates' tag tokens (SQLite): one pass in Python, no query.
+
+    The tags hold exactly the values the facets count (see tags_for); only the names of the most
+    frequent topics, places and organisations are then read, from their own small tables.
+    """
+    from engage.reference.models import Place, Topic
+    from engage.stakeholders.models import Organisation
+
+    kinds, levels, years = {}, {}, {}
+    links = {"t": {}, "p": {}, "o": {}}
+    for row in rows:
+        for token in (row.tags or "").split():
+            head = token[0]
+            if head in links:
+                counts = links[head]
+                value = int(token[1:])
+                counts[value] = counts.get(value, 0) + 1
+            elif head == "y":
+                value = int(token[1:])
+                years[value] = years.get(value, 0) + 1
+            elif token in _KIND_OF_TAG:
+                kind = _KIND_OF_TAG[token]
+                kinds[kind] = kinds.get(kind, 0) + 1
+            elif token in _SENSITIVITY_OF_TAG:
+                level = _SENSITIVITY_OF_TAG[token]
+                levels[level] = levels.get(level, 0) + 1
+    facets = _column_facets(kinds, levels, years)
+    for name, head, model in (("topic", "t", Topic), ("place", "p", Place), ("organisation", "o", Organisation)):
+        counts = links[head]
+        names = (
+            dict(db.session.execute(select(model.id, model.name).where(model.id.in_(counts))).all()) if counts else {}
+        )
+        ranked = sorted(((counts[i], label, i) for i, label in names.items()), key=lambda v: (-v[0], v[1]))
+        facets[name] = [FacetValue(str(i), label, n) for n, label, i in ranked[:FACET_SIZE]]
+    return facets
+
+
 def _facets(eng, ids):
     """Counts per filter value over ``ids``: the values the user can narrow the results to."""
     from engage.reference.models import Place, Topic
@@ -552,11 +628,7 @@ def _facets(eng, ids):
         kinds[kind] = kinds.get(kind, 0) + n
         levels[level] = levels.get(level, 0) + n
         years[int(y)] = years.get(int(y), 0) + n
-    facets["kind"] = sorted(
-        (FacetValue(RecordKind(k).value, RecordKind(k).label, n) for k, n in kinds.items()), key=lambda f: -f.count
-    )
-    facets["sensitivity"] = [FacetValue(s.value, s.short_label, levels[s]) for s in Sensitivity if levels.get(s)]
-    facets["year"] = [FacetValue(str(y), str(y), years[y]) for y in sorted(years, reverse=True)]
+    facets.update(_column_facets(kinds, levels, years))
     for name, link, column, model in (
         ("topic", record_topics, "topic_id", Topic),
         ("place", record_places, "place_id", Place),
@@ -591,11 +663,11 @@ def search(user, flt, page=1, per_page=25):
         result.notices.append("Enter words to search for: letters or numbers.")
         return result
     eng = engine()
-    ids, capped = _candidates(eng, parsed, flt, _where(user, flt))
+    ids, capped, rows = _candidates(eng, parsed, flt, _where(user, flt))
     result.total, result.total_capped = len(ids), capped
     if not ids:
         return result
-    result.facets = _facets(eng, ids)
+    result.facets = eng.facets(ids, rows)
     start = (page - 1) * per_page
     page_ids = ids[start : start + per_page + 1]
     result.has_next = len(page_ids) > per_page
