@@ -281,6 +281,8 @@ class FacetValue:
     value: str
     label: str
     count: int
+    #: The records list with this value added to the filters (set by the view).
+    href: str = ""
 
 
 @dataclass
@@ -345,6 +347,8 @@ class _SQLiteEngine:
     )
     key = table.c.rowid
     matches = text("record_search MATCH :m")
+    #: Filters are in the MATCH and FTS5 walks newest first: no probe, one bounded query.
+    one_pass = True
 
     @staticmethod
     def _quote(token):
@@ -419,6 +423,7 @@ class _PostgreSQLEngine:
         Column("document", TSVECTOR),
     )
     key = table.c.record_id
+    one_pass = False
 
     @property
     def matches(self):
@@ -498,7 +503,8 @@ def _candidates(eng, parsed, flt, where):
     """Return ``(ids best first, capped, rows)`` for the records passing ``where`` that contain the words.
 
     Few matches: all of them. Many: the newest CANDIDATES matches passing ``where`` (the index
-    walks newest first and stops), on PostgreSQL within a window of the newest records.
+    walks newest first and stops), on PostgreSQL within a window of the newest records. SQLite
+    needs no probe: it asks for CANDIDATES + 1 and so learns whether there were more.
     """
     params = eng.params(parsed, flt)
     joined = eng.table.join(EngagementRecord.__table__, EngagementRecord.id == eng.key)
@@ -507,6 +513,13 @@ def _candidates(eng, parsed, flt, where):
         .select_from(joined)
         .where(eng.matches, *where)
     )
+    if eng.one_pass:
+        # The newest-first walk stops after CANDIDATES + 1 rows: one more than that means capped.
+        rows = db.session.execute(query.order_by(eng.key.desc()).limit(CANDIDATES + 1), params).all()
+        capped = len(rows) > CANDIDATES
+        rows = rows[:CANDIDATES]
+        rows.sort(key=lambda row: (row.score, -row.id))
+        return eng.order(parsed, rows), capped, rows
     exact = eng.probe(parsed, flt) <= EXACT_LIMIT
     floor = None
     if not exact:
@@ -543,9 +556,13 @@ def _tag_groups(flt):
     return groups
 
 
-def _where(user, flt):
+def _where(user, flt, eng):
     from engage.records.queries import conditions
 
+    if eng.one_pass:
+        # SQLite: these filters are tag tokens inside the MATCH already (see _tag_groups); checking
+        # them again per candidate would cost an EXISTS on the link tables for every row.
+        flt = replace(flt, kind="", sensitivity="", place_id=None, topic_id=None, organisation_id=None)
     return conditions(user, replace(flt, q=""))
 
 
@@ -554,7 +571,8 @@ def matching_ids(user, flt):
     parsed = parse(flt.q)
     if not parsed.terms:
         return []
-    return _candidates(engine(), parsed, flt, _where(user, flt))[0]
+    eng = engine()
+    return _candidates(eng, parsed, flt, _where(user, flt, eng))[0]
 
 
 def _column_facets(kinds, levels, years):
@@ -663,7 +681,7 @@ def search(user, flt, page=1, per_page=25):
         result.notices.append("Enter words to search for: letters or numbers.")
         return result
     eng = engine()
-    ids, capped, rows = _candidates(eng, parsed, flt, _where(user, flt))
+    ids, capped, rows = _candidates(eng, parsed, flt, _where(user, flt, eng))
     result.total, result.total_capped = len(ids), capped
     if not ids:
         return result
