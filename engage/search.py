@@ -16,11 +16,13 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import NamedTuple
 
 from markupsafe import Markup
 from sqlalchemy import DDL, Column, Integer, MetaData, Table, Text, bindparam, event, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import TSVECTOR
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 
 from engage.dates import now_utc
 from engage.extensions import db
@@ -267,11 +269,29 @@ def parse(raw):
     return ParsedQuery(terms=terms, shortened=shortened)
 
 
+class Named(NamedTuple):
+    id: int
+    name: str
+
+
+@dataclass
+class HitRecord:
+    """What a hit shows of its record, read with the candidates: no query for the page's records."""
+
+    id: int
+    title: str
+    kind: RecordKind
+    sensitivity: Sensitivity
+    happened_on: date
+    places: list
+    topics: list
+
+
 @dataclass
 class Hit:
     """One result: the record, its title and a snippet with the matched words marked."""
 
-    record: EngagementRecord
+    record: HitRecord
     title: Markup
     snippet: Markup
 
@@ -369,9 +389,6 @@ class _SQLiteEngine:
         """The candidates carry their tags: the facets are counted from them, with no query."""
         return [self.table.c.tags.label("tags")]
 
-    def facets(self, ids, rows):
-        return _facets_from_tags(rows)
-
     def probe(self, parsed, flt):
         """How many records match the words and tagged filters, counting no further than EXACT_LIMIT + 1."""
         inner = select(literal_column("1")).select_from(self.table).where(self.matches).limit(EXACT_LIMIT + 1)
@@ -455,9 +472,6 @@ class _PostgreSQLEngine:
             ).label("tags")
         ]
 
-    def facets(self, ids, rows):
-        return _facets_from_tags(rows)
-
     def floor(self, params, filtered):
         """Search only the newest PG_WINDOW records (more with filters) when the words are common.
 
@@ -521,7 +535,15 @@ def _candidates(eng, parsed, flt, where):
     params = eng.params(parsed, flt)
     joined = eng.table.join(EngagementRecord.__table__, EngagementRecord.id == eng.key)
     query = (
-        select(eng.key.label("id"), eng.score().label("score"), EngagementRecord.title, *eng.extra_columns())
+        select(
+            eng.key.label("id"),
+            eng.score().label("score"),
+            EngagementRecord.title,
+            EngagementRecord.kind,
+            EngagementRecord.sensitivity,
+            EngagementRecord.happened_on,
+            *eng.extra_columns(),
+        )
         .select_from(joined)
         .where(eng.matches, *where)
     )
@@ -630,14 +652,35 @@ def _facets_from_tags(rows):
                 level = _SENSITIVITY_OF_TAG[token]
                 levels[level] = levels.get(level, 0) + 1
     facets = _column_facets(kinds, levels, years)
+    names_of = {}
     for name, head, model in (("topic", "t", Topic), ("place", "p", Place), ("organisation", "o", Organisation)):
         counts = links[head]
         names = (
             dict(db.session.execute(select(model.id, model.name).where(model.id.in_(counts))).all()) if counts else {}
         )
+        names_of[head] = names
         ranked = sorted(((counts[i], label, i) for i, label in names.items()), key=lambda v: (-v[0], v[1]))
         facets[name] = [FacetValue(str(i), label, n) for n, label, i in ranked[:FACET_SIZE]]
-    return facets
+    return facets, names_of
+
+
+def _hit_record(row, names_of):
+    """The record of a hit from its candidate row; its places and topics by name, as on the record."""
+    linked = {"p": [], "t": []}
+    for token in (row.tags or "").split():
+        if token[0] in linked:
+            value = int(token[1:])
+            if value in names_of[token[0]]:
+                linked[token[0]].append(Named(value, names_of[token[0]][value]))
+    return HitRecord(
+        id=row.id,
+        title=row.title,
+        kind=RecordKind(row.kind),
+        sensitivity=Sensitivity(row.sensitivity),
+        happened_on=row.happened_on,
+        places=sorted(linked["p"], key=lambda n: n.name),
+        topics=sorted(linked["t"], key=lambda n: n.name),
+    )
 
 
 def search(user, flt, page=1, per_page=25):
@@ -660,31 +703,15 @@ def search(user, flt, page=1, per_page=25):
     result.total, result.total_capped = len(ids), capped
     if not ids:
         return result
-    result.facets = eng.facets(ids, rows)
+    result.facets, names_of = _facets_from_tags(rows)
     start = (page - 1) * per_page
     page_ids = ids[start : start + per_page + 1]
     result.has_next = len(page_ids) > per_page
     page_ids = page_ids[:per_page]
     if not page_ids:
         return result
-    records = {
-        r.id: r
-        for r in db.session.scalars(
-            select(EngagementRecord)
-            .where(EngagementRecord.id.in_(page_ids))
-            .options(
-                # Only what a hit shows: the long text (what we heard) is in the snippet already.
-                load_only(
-                    EngagementRecord.title,
-                    EngagementRecord.kind,
-                    EngagementRecord.happened_on,
-                    EngagementRecord.sensitivity,
-                ),
-                selectinload(EngagementRecord.places),
-                selectinload(EngagementRecord.topics),
-            )
-        )
-    }
+    by_id = {row.id: row for row in rows}
+    records = {i: _hit_record(by_id[i], names_of) for i in page_ids}
     snippets = eng.snippets(parsed, page_ids)
     for record_id in page_ids:
         title, body = snippets.get(record_id, ("", ""))
