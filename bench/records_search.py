@@ -2,10 +2,12 @@
 
 Serves the real app under gunicorn, signs in, and times GET /records/?q=... (ranked hits, snippets,
 counts and facets: the page always computes facets) for typical two-word queries and for queries
-of very common words, with and without filters, then the requests per second at 16 clients. In
-the same run it serves bench/search_floor.py, a bare WSGI app running only the raw full-text query,
-and measures it the same way: the floor. Finally it times POST /records/new (logging a record,
-which rewrites its index row in the same transaction) with the index at full size.
+of very common words (both chosen from the generator's frequency ranks, see query_sets; the run
+prints how many records each set matches on average), with and without filters, then the requests
+per second at 16 clients. In the same run it serves bench/search_floor.py, a bare WSGI app running
+only the raw full-text query, and measures it the same way: the floor. Finally it times POST
+/records/new (logging a record, which rewrites its index row in the same transaction) with the
+index at full size.
 
 Targets (the issue): single-client p95 < 25 ms on SQLite and < 50 ms on PostgreSQL for every
 search scenario; at 16 clients, search rps >= half the floor's rps; logging a record p95 < 50 ms.
