@@ -15,6 +15,7 @@ import html
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
@@ -408,7 +409,12 @@ class _SQLiteEngine:
         terms = set(parsed.terms)
 
         def key(row):
-            words = set(_folded_words(row.title))
+            title = row.title or ""
+            if title.isascii():  # fast path: a title without the words as substrings has none of them
+                lowered = title.lower()
+                if not any(term in lowered for term in terms):
+                    return (True, True, -row.id)
+            words = set(_folded_words(title))
             return (not terms <= words, not terms & words, -row.id)
 
         return [row.id for row in sorted(rows, key=key)]
@@ -635,22 +641,17 @@ def _facets_from_tags(rows):
 
     kinds, levels, years = {}, {}, {}
     links = {"t": {}, "p": {}, "o": {}}
-    for row in rows:
-        for token in (row.tags or "").split():
-            head = token[0]
-            if head in links:
-                counts = links[head]
-                value = int(token[1:])
-                counts[value] = counts.get(value, 0) + 1
-            elif head == "y":
-                value = int(token[1:])
-                years[value] = years.get(value, 0) + 1
-            elif token in _KIND_OF_TAG:
-                kind = _KIND_OF_TAG[token]
-                kinds[kind] = kinds.get(kind, 0) + 1
-            elif token in _SENSITIVITY_OF_TAG:
-                level = _SENSITIVITY_OF_TAG[token]
-                levels[level] = levels.get(level, 0) + 1
+    # Counted in C over all the tokens at once; then only the distinct tokens are looked at.
+    for token, n in Counter(" ".join(row.tags or "" for row in rows).split()).items():
+        head = token[0]
+        if head in links:
+            links[head][int(token[1:])] = n
+        elif head == "y":
+            years[int(token[1:])] = n
+        elif token in _KIND_OF_TAG:
+            kinds[_KIND_OF_TAG[token]] = n
+        elif token in _SENSITIVITY_OF_TAG:
+            levels[_SENSITIVITY_OF_TAG[token]] = n
     facets = _column_facets(kinds, levels, years)
     names_of = {}
     for name, head, model in (("topic", "t", Topic), ("place", "p", Place), ("organisation", "o", Organisation)):
