@@ -28,29 +28,61 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 CACHE = Path(__file__).resolve().parent / ".cache"
 SEEDS = Path("/work/shared/seeds")
 #: Bump when what is generated changes, so cached databases are rebuilt (per engine).
-VERSION = {"sqlite": 2, "postgresql": 1}
+VERSION = {"sqlite": 3, "postgresql": 3}
 BATCH = 20_000
+#: Distinct word forms drawn from: seed and domain words, then synthetic pronounceable words.
+VOCABULARY_SIZE = 60_000
+#: Zipf–Mandelbrot: the word of rank r has weight 1 / (r + SHIFT).
+SHIFT = 2.7
 
 COMMON = (  # noqa: SIM905 (a word list reads best as text)
-    "the and to of a in that people said was for it they is with we on about their have be at not this "
-    "were there from as would more when what by are our had some one all can could like been need "
+    "the and to of a in that people said was for it they is with care we on about their have be at not "
+    "this were there from as would more when what by are our had some one all can could like been need "
 ).split()
 DOMAIN = (  # noqa: SIM905 (a word list reads best as text)
     "carers transport appointment appointments gp surgery pharmacy hospital discharge waiting times "
     "mental health wellbeing loneliness isolation frailty dementia diabetes housing damp cost living "
     "food bank bus parking referral referrals nurse midwife maternity children young families school "
     "interpreter language deaf blind wheelchair access digital online phone receptionist prescription "
-    "prescriptions dentist dental social care home visit community centre volunteers befriending "
+    "prescriptions dentist dental social home visit community centre volunteers befriending "
     "neighbourhood pcn practice clinic outpatient a&e urgent ambulance 111 waiting list respite advocacy "
     "healthwatch council library faith mosque church gurdwara travellers refugees asylum veterans "
     "homeless rough sleeping substance alcohol smoking vaping weight exercise walking screening "
     "vaccination flu covid booster cancer stroke heart blood pressure pain physiotherapy continuity "
     "named contact story repeat five times trust listened heard kindness respect dignity "
 ).split()
+#: PostgreSQL's English stop words: never in a tsvector, so no use in a "typical" query.
+STOP_WORDS = frozenset(
+    (  # noqa: SIM905 (a word list reads best as text)
+        "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her "
+        "hers herself it its itself they them their theirs themselves what which who whom this that these "
+        "those am is are was were be been being have has had having do does did doing a an the and but if or "
+        "because as until while of at by for with about against between into through during before after "
+        "above below to from up down in out on off over under again further then once here there when where "
+        "why how all any both each few more most other some such no nor not only own same so than too very s "
+        "t can will just don should now "
+    ).split()
+)
+_ONSETS = "b c d f g h j k l m n p r s t v w y br cl dr fl gr pl st tr ch sh th sp cr".split()  # noqa: SIM905
+_VOWELS = "a e i o u a e i o ai ea oo ou ie".split()  # noqa: SIM905
+_CODAS = ["", "", "", "n", "r", "l", "s", "t", "nd", "st", "m", "ck", "ng", "rd", "sh"]
+
+
+def _synthetic(rng, seen, count):
+    """``count`` new pronounceable words of 2 or 3 syllables (``rng`` seeded: the same every run)."""
+    words = []
+    while len(words) < count:
+        word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(rng.choice((2, 2, 3))))
+        word += rng.choice(_CODAS)
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
 
 
 def vocabulary():
-    """Words ranked most to least frequent: function words, then domain words, then the seed texts' words."""
+    """Words ranked most to least frequent: function words, domain words, the seed texts' words in
+    the order met, then synthetic words up to VOCABULARY_SIZE (the long tail of real text)."""
     words = list(COMMON) + list(DOMAIN)
     seen = set(words)
     if SEEDS.exists():
@@ -59,18 +91,40 @@ def vocabulary():
                 if word not in seen:
                     seen.add(word)
                     words.append(word)
-    return words
+    return words + _synthetic(random.Random(7), seen, VOCABULARY_SIZE - len(words))
+
+
+def document_frequency(rank, words_per_record=55):
+    """The expected share of records holding the word of ``rank`` (a record has ~55 words)."""
+    total = sum(1.0 / (r + SHIFT) for r in range(VOCABULARY_SIZE))
+    return 1.0 - (1.0 - 1.0 / ((rank + SHIFT) * total)) ** words_per_record
+
+
+def query_sets():
+    """``(typical, common)`` queries chosen from the frequency ranks.
+
+    Typical: pairs of ordinary words of ranks 80-400 (each in about 1-7 % of records, a pair in
+    about 0.01-0.5 %). Common: the most frequent words ("the", "and", "people", "care"), which
+    match most records. Stop words, short words and words with punctuation are left out.
+    """
+    words = vocabulary()
+    rng = random.Random(11)
+    middle = [w for w in words[80:400] if w.isalpha() and len(w) > 2 and w not in STOP_WORDS]
+    rng.shuffle(middle)
+    typical = [f"{middle[2 * i]} {middle[2 * i + 1]}" for i in range(16)]
+    common = ["the people", "people said the", "care people need", "and the", "we heard people said", "the care"]
+    return typical, common
 
 
 class TextMaker:
-    """Draws words with weight 1 / (rank + 2.7) (Zipf–Mandelbrot), fast via cumulative weights."""
+    """Draws words with weight 1 / (rank + SHIFT) (Zipf–Mandelbrot), fast via cumulative weights."""
 
     def __init__(self, rng):
         self.rng = rng
         self.words = vocabulary()
         weights, total = [], 0.0
         for rank in range(len(self.words)):
-            total += 1.0 / (rank + 2.7)
+            total += 1.0 / (rank + SHIFT)
             weights.append(total)
         self.cum = weights
         self.domain = DOMAIN
@@ -93,6 +147,9 @@ class TextMaker:
             sentences.insert(1, "[[Mrs Example of 4 Sample Street]] told us her story.")
         return " ".join(sentences)
 
+    def outcomes(self):
+        return self.sentence(self.rng.randint(6, 12)) if self.rng.random() < 0.5 else ""
+
 
 def _records(rng, maker, count, first_id, refs):
     """Yield batches of (records, links, quotes) rows, ``BATCH`` records at a time."""
@@ -109,7 +166,7 @@ def _records(rng, maker, count, first_id, refs):
             happened = start + timedelta(days=int(span * i / count) + rng.randint(-20, 0))
             records.append(
                 (rid, maker.title(), rng.choice(kinds), happened, rng.randint(0, 80), maker.body(), sensitivity,
-                 refs["author"], now, now)
+                 refs["author"], now, now, maker.outcomes())
             )  # fmt: skip
             for pid in rng.sample(refs["places"], rng.randint(1, 2)):
                 places.append((rid, pid))
@@ -131,7 +188,9 @@ def _documents(records, quotes, links=None):
     for rid, text in quotes:
         by_record.setdefault(rid, []).append(SimpleNamespace(text=text))
     for r in records:
-        record = SimpleNamespace(title=r[1], what_we_heard=r[5], quotes=by_record.get(r[0], []))
+        record = SimpleNamespace(
+            title=r[1], what_we_heard=r[5], outcomes=r[10], quotes=by_record.get(r[0], []), actions=[], attachments=[]
+        )
         row = (r[0], *document_for(record))
         if links is not None:
             places, topics, orgs = (links[name].get(r[0], ()) for name in ("places", "topics", "orgs"))
@@ -195,8 +254,8 @@ def load_sqlite(path, count, seed=20261123):
     for records, places, topics, orgs, quotes in _records(rng, maker, count, refs["first_id"], refs):
         conn.executemany(
             "INSERT INTO engagement_records (id, title, kind, happened_on, residents_reached, what_we_heard,"
-            " sensitivity, author_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(*r[:3], r[3].isoformat(), *r[4:8], r[8].isoformat(" "), r[9].isoformat(" ")) for r in records],
+            " sensitivity, author_id, created_at, updated_at, outcomes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*r[:3], r[3].isoformat(), *r[4:8], r[8].isoformat(" "), r[9].isoformat(" "), r[10]) for r in records],
         )
         conn.executemany("INSERT INTO record_places (record_id, place_id) VALUES (?, ?)", places)
         conn.executemany("INSERT INTO record_topics (record_id, topic_id) VALUES (?, ?)", topics)
@@ -246,7 +305,8 @@ def load_postgresql(database_url, count, seed=20261123):
         cur.execute("DROP INDEX ix_record_search_document")
         for records, places, topics, orgs, quotes in _records(rng, maker, count, refs["first_id"], refs):
             _copy(cur, "engagement_records", ["id", "title", "kind", "happened_on", "residents_reached",
-                  "what_we_heard", "sensitivity", "author_id", "created_at", "updated_at"], records)  # fmt: skip
+                  "what_we_heard", "sensitivity", "author_id", "created_at", "updated_at", "outcomes"],
+                  records)  # fmt: skip
             _copy(cur, "record_places", ["record_id", "place_id"], places)
             _copy(cur, "record_topics", ["record_id", "topic_id"], topics)
             _copy(cur, "record_organisations", ["record_id", "organisation_id"], orgs)

@@ -2,10 +2,12 @@
 
 Serves the real app under gunicorn, signs in, and times GET /records/?q=... (ranked hits, snippets,
 counts and facets: the page always computes facets) for typical two-word queries and for queries
-of very common words, with and without filters, then the requests per second at 16 clients. In
-the same run it serves bench/search_floor.py, a bare WSGI app running only the raw full-text query,
-and measures it the same way: the floor. Finally it times POST /records/new (logging a record,
-which rewrites its index row in the same transaction) with the index at full size.
+of very common words (both chosen from the generator's frequency ranks, see query_sets; the run
+prints how many records each set matches on average), with and without filters, then the requests
+per second at 16 clients. In the same run it serves bench/search_floor.py, a bare WSGI app running
+only the raw full-text query, and measures it the same way: the floor. Finally it times POST
+/records/new (logging a record, which rewrites its index row in the same transaction) with the
+index at full size.
 
 Targets (the issue): single-client p95 < 25 ms on SQLite and < 50 ms on PostgreSQL for every
 search scenario; at 16 clients, search rps >= half the floor's rps; logging a record p95 < 50 ms.
@@ -26,15 +28,10 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import Client, Server, percentiles  # noqa: E402
-from bench.records_generator import ensure  # noqa: E402
+from bench.records_generator import ensure, query_sets  # noqa: E402
 
-TYPICAL = [
-    "carers transport", "dementia respite", "interpreter appointment", "loneliness befriending",
-    "pharmacy prescription", "maternity midwife", "housing damp", "wheelchair access", "dental children",
-    "discharge hospital", "screening cancer", "refugees language", "digital online", "parking clinic",
-    "veterans wellbeing", "frailty walking",
-]  # fmt: skip
-COMMON = ["the people", "said the", "people need", "and the", "we heard people said", "the"]
+#: Typical: two ordinary words of mid frequency; common: the most frequent words (see query_sets).
+TYPICAL, COMMON = query_sets()
 TOKEN = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -120,6 +117,24 @@ def _filter_ids(url):
     return topic, place
 
 
+def average_matches(url, queries):
+    """How many records the queries match on average, counted by the full-text index itself."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        sql = "SELECT count(*) FROM record_search WHERE record_search MATCH :q"
+        params = [{"q": " ".join(f'"{w}"' for w in q.split())} for q in queries]
+    else:
+        sql = "SELECT count(*) FROM record_search WHERE document @@ plainto_tsquery('english', :q)"
+        params = [{"q": q} for q in queries]
+    with engine.connect() as conn:
+        total = conn.execute(text("SELECT count(*) FROM engagement_records")).scalar()
+        counts = [conn.execute(text(sql), p).scalar() for p in params]
+    engine.dispose()
+    return sum(counts) / len(counts), total
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", help="PostgreSQL database to use (filled once, then reused)")
@@ -132,6 +147,9 @@ def main():
     engine_name = "postgresql" if url.startswith("postgresql") else "sqlite"
     target = 50 if engine_name == "postgresql" else 25
     topic, place = _filter_ids(url)
+    for name, queries in (("typical", TYPICAL), ("common", COMMON)):
+        mean, total = average_matches(url, queries)
+        print(f"{name} queries match {mean:,.0f} records on average ({100 * mean / total:.3g} %): {queries[:4]}")
     scenarios = {
         "typical 2 words": _paths(TYPICAL),
         "typical + type + topic": _paths(TYPICAL, kind="workshop", topic=topic),

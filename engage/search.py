@@ -15,11 +15,14 @@ import html
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import NamedTuple
 
 from markupsafe import Markup
 from sqlalchemy import DDL, Column, Integer, MetaData, Table, Text, bindparam, event, func, literal_column, select, text
-from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import selectinload
 
 from engage.dates import now_utc
@@ -243,8 +246,11 @@ class ParsedQuery:
 
 def _folded_words(value):
     """Words as FTS5's unicode61 tokenizer sees them: case and diacritics folded."""
-    decomposed = unicodedata.normalize("NFKD", (value or "").casefold())
-    return _WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c)))
+    value = (value or "").casefold()
+    if not value.isascii():
+        decomposed = unicodedata.normalize("NFKD", value)
+        value = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _WORD.findall(value)
 
 
 def parse(raw):
@@ -265,11 +271,29 @@ def parse(raw):
     return ParsedQuery(terms=terms, shortened=shortened)
 
 
+class Named(NamedTuple):
+    id: int
+    name: str
+
+
+@dataclass
+class HitRecord:
+    """What a hit shows of its record, read with the candidates: no query for the page's records."""
+
+    id: int
+    title: str
+    kind: RecordKind
+    sensitivity: Sensitivity
+    happened_on: date
+    places: list
+    topics: list
+
+
 @dataclass
 class Hit:
     """One result: the record, its title and a snippet with the matched words marked."""
 
-    record: EngagementRecord
+    record: HitRecord
     title: Markup
     snippet: Markup
 
@@ -279,6 +303,8 @@ class FacetValue:
     value: str
     label: str
     count: int
+    #: The records list with this value added to the filters (set by the view).
+    href: str = ""
 
 
 @dataclass
@@ -317,9 +343,18 @@ class _SQLiteEngine:
     break the 25 ms budget.
     """
 
-    table = Table("record_search", MetaData(), Column("rowid", Integer), Column("title", Text), Column("body", Text))
+    table = Table(
+        "record_search",
+        MetaData(),
+        Column("rowid", Integer),
+        Column("title", Text),
+        Column("body", Text),
+        Column("tags", Text),
+    )
     key = table.c.rowid
     matches = text("record_search MATCH :m")
+    #: Filters are in the MATCH and FTS5 walks newest first: no probe, one bounded query.
+    one_pass = True
 
     @staticmethod
     def _quote(token):
@@ -335,6 +370,10 @@ class _SQLiteEngine:
 
     def score(self):
         return literal_column("0")
+
+    def extra_columns(self):
+        """The candidates carry their tags: the facets are counted from them, with no query."""
+        return [self.table.c.tags.label("tags")]
 
     def probe(self, parsed, flt):
         """How many records match the words and tagged filters, counting no further than EXACT_LIMIT + 1."""
@@ -355,7 +394,12 @@ class _SQLiteEngine:
         terms = set(parsed.terms)
 
         def key(row):
-            words = set(_folded_words(row.title))
+            title = row.title or ""
+            if title.isascii():  # fast path: a title without the words as substrings has none of them
+                lowered = title.lower()
+                if not any(term in lowered for term in terms):
+                    return (True, True, -row.id)
+            words = set(_folded_words(title))
             return (not terms <= words, not terms & words, -row.id)
 
         return [row.id for row in sorted(rows, key=key)]
@@ -371,9 +415,6 @@ class _SQLiteEngine:
         )
         return {row[0]: (row[1], row[2]) for row in rows}
 
-    def id_in(self, column, ids):
-        return column.in_(select(literal_column("value")).select_from(func.json_each(json.dumps(ids))))
-
 
 class _PostgreSQLEngine:
     """tsvector + GIN: plainto_tsquery on our own word list (never to_tsquery), ts_rank_cd, ts_headline."""
@@ -387,6 +428,7 @@ class _PostgreSQLEngine:
         Column("document", TSVECTOR),
     )
     key = table.c.record_id
+    one_pass = False
 
     @property
     def matches(self):
@@ -399,6 +441,27 @@ class _PostgreSQLEngine:
 
     def order(self, parsed, rows):
         return [row.id for row in rows]
+
+    def extra_columns(self):
+        """The candidates carry their filter values as SQLite's tag tokens, so that the facets
+        are counted from them in Python (one index lookup per link row, no facet queries)."""
+        links = " ".join(
+            # Constant names only: no user input reaches this SQL.
+            f", (SELECT string_agg('{prefix}' || {column}, ' ') FROM {table.name}"  # noqa: S608
+            f" WHERE {table.name}.record_id = engagement_records.id)"
+            for prefix, column, table in (
+                ("p", "place_id", record_places),
+                ("t", "topic_id", record_topics),
+                ("o", "organisation_id", record_organisations),
+            )
+        )
+        return [
+            literal_column(
+                "concat_ws(' ', 'k' || replace(engagement_records.kind, '_', ''),"
+                " 's' || engagement_records.sensitivity,"
+                f" 'y' || extract(year FROM engagement_records.happened_on)::integer{links})"
+            ).label("tags")
+        ]
 
     def floor(self, params, filtered):
         """Search only the newest PG_WINDOW records (more with filters) when the words are common.
@@ -447,9 +510,6 @@ class _PostgreSQLEngine:
         )
         return {row[0]: (row[1], row[2]) for row in rows}
 
-    def id_in(self, column, ids):
-        return column == func.any(bindparam("facet_ids", ids, type_=ARRAY(Integer)))
-
 
 def engine():
     """The search engine for the database in use."""
@@ -457,18 +517,34 @@ def engine():
 
 
 def _candidates(eng, parsed, flt, where):
-    """Return ``(ids best first, capped)`` for the records passing ``where`` that contain the words.
+    """Return ``(ids best first, capped, rows)`` for the records passing ``where`` that contain the words.
 
     Few matches: all of them. Many: the newest CANDIDATES matches passing ``where`` (the index
-    walks newest first and stops), on PostgreSQL within a window of the newest records.
+    walks newest first and stops), on PostgreSQL within a window of the newest records. SQLite
+    needs no probe: it asks for CANDIDATES + 1 and so learns whether there were more.
     """
     params = eng.params(parsed, flt)
     joined = eng.table.join(EngagementRecord.__table__, EngagementRecord.id == eng.key)
     query = (
-        select(eng.key.label("id"), eng.score().label("score"), EngagementRecord.title)
+        select(
+            eng.key.label("id"),
+            eng.score().label("score"),
+            EngagementRecord.title,
+            EngagementRecord.kind,
+            EngagementRecord.sensitivity,
+            EngagementRecord.happened_on,
+            *eng.extra_columns(),
+        )
         .select_from(joined)
         .where(eng.matches, *where)
     )
+    if eng.one_pass:
+        # The newest-first walk stops after CANDIDATES + 1 rows: one more than that means capped.
+        rows = db.session.execute(query.order_by(eng.key.desc()).limit(CANDIDATES + 1), params).all()
+        capped = len(rows) > CANDIDATES
+        rows = rows[:CANDIDATES]
+        rows.sort(key=lambda row: (row.score, -row.id))
+        return eng.order(parsed, rows), capped, rows
     exact = eng.probe(parsed, flt) <= EXACT_LIMIT
     floor = None
     if not exact:
@@ -479,7 +555,7 @@ def _candidates(eng, parsed, flt, where):
     rows = db.session.execute(query, params).all()
     capped = not exact and (floor is not None or len(rows) >= CANDIDATES)  # fewer: every match was seen
     rows.sort(key=lambda row: (row.score, -row.id))
-    return eng.order(parsed, rows), capped
+    return eng.order(parsed, rows), capped, rows
 
 
 def _tag_groups(flt):
@@ -505,9 +581,13 @@ def _tag_groups(flt):
     return groups
 
 
-def _where(user, flt):
+def _where(user, flt, eng):
     from engage.records.queries import conditions
 
+    if eng.one_pass:
+        # SQLite: these filters are tag tokens inside the MATCH already (see _tag_groups); checking
+        # them again per candidate would cost an EXISTS on the link tables for every row.
+        flt = replace(flt, kind="", sensitivity="", place_id=None, topic_id=None, organisation_id=None)
     return conditions(user, replace(flt, q=""))
 
 
@@ -516,48 +596,77 @@ def matching_ids(user, flt):
     parsed = parse(flt.q)
     if not parsed.terms:
         return []
-    return _candidates(engine(), parsed, flt, _where(user, flt))[0]
+    eng = engine()
+    return _candidates(eng, parsed, flt, _where(user, flt, eng))[0]
 
 
-def _facets(eng, ids):
-    """Counts per filter value over ``ids``: the values the user can narrow the results to."""
+def _column_facets(kinds, levels, years):
+    """The type, sensitivity and year facets from counts per value."""
+    return {
+        "kind": sorted(
+            (FacetValue(RecordKind(k).value, RecordKind(k).label, n) for k, n in kinds.items()), key=lambda f: -f.count
+        ),
+        "sensitivity": [FacetValue(s.value, s.short_label, levels[s]) for s in Sensitivity if levels.get(s)],
+        "year": [FacetValue(str(y), str(y), years[y]) for y in sorted(years, reverse=True)],
+    }
+
+
+_KIND_OF_TAG = {f"k{k.value.replace('_', '')}": k for k in RecordKind}
+_SENSITIVITY_OF_TAG = {f"s{s.value}": s for s in Sensitivity}
+
+
+def _facets_from_tags(rows):
+    """Facets counted from the candidates' tag tokens (SQLite): one pass in Python, no query.
+
+    The tags hold exactly the values the facets count (see tags_for); only the names of the most
+    frequent topics, places and organisations are then read, from their own small tables.
+    """
     from engage.reference.models import Place, Topic
     from engage.stakeholders.models import Organisation
 
-    facets = {}
-    in_ids = eng.id_in(EngagementRecord.id, ids)
-    year = func.extract("year", EngagementRecord.happened_on)
     kinds, levels, years = {}, {}, {}
-    # One pass over the records for the three facets that are columns.
-    for kind, level, y, n in db.session.execute(
-        select(EngagementRecord.kind, EngagementRecord.sensitivity, year, func.count())
-        .where(in_ids)
-        .group_by(EngagementRecord.kind, EngagementRecord.sensitivity, year)
-    ):
-        kinds[kind] = kinds.get(kind, 0) + n
-        levels[level] = levels.get(level, 0) + n
-        years[int(y)] = years.get(int(y), 0) + n
-    facets["kind"] = sorted(
-        (FacetValue(RecordKind(k).value, RecordKind(k).label, n) for k, n in kinds.items()), key=lambda f: -f.count
+    links = {"t": {}, "p": {}, "o": {}}
+    # Counted in C over all the tokens at once; then only the distinct tokens are looked at.
+    for token, n in Counter(" ".join(row.tags or "" for row in rows).split()).items():
+        head = token[0]
+        if head in links:
+            links[head][int(token[1:])] = n
+        elif head == "y":
+            years[int(token[1:])] = n
+        elif token in _KIND_OF_TAG:
+            kinds[_KIND_OF_TAG[token]] = n
+        elif token in _SENSITIVITY_OF_TAG:
+            levels[_SENSITIVITY_OF_TAG[token]] = n
+    facets = _column_facets(kinds, levels, years)
+    names_of = {}
+    for name, head, model in (("topic", "t", Topic), ("place", "p", Place), ("organisation", "o", Organisation)):
+        counts = links[head]
+        names = (
+            dict(db.session.execute(select(model.id, model.name).where(model.id.in_(counts))).all()) if counts else {}
+        )
+        names_of[head] = names
+        ranked = sorted(((counts[i], label, i) for i, label in names.items()), key=lambda v: (-v[0], v[1]))
+        facets[name] = [FacetValue(str(i), label, n) for n, label, i in ranked[:FACET_SIZE]]
+    return facets, names_of
+
+
+def _hit_record(row, names_of):
+    """The record of a hit from its candidate row; its places and topics by name, as on the record."""
+    linked = {"p": [], "t": []}
+    for token in (row.tags or "").split():
+        if token[0] in linked:
+            value = int(token[1:])
+            if value in names_of[token[0]]:
+                linked[token[0]].append(Named(value, names_of[token[0]][value]))
+    return HitRecord(
+        id=row.id,
+        title=row.title,
+        kind=RecordKind(row.kind),
+        sensitivity=Sensitivity(row.sensitivity),
+        happened_on=row.happened_on,
+        places=sorted(linked["p"], key=lambda n: n.name),
+        topics=sorted(linked["t"], key=lambda n: n.name),
     )
-    facets["sensitivity"] = [FacetValue(s.value, s.short_label, levels[s]) for s in Sensitivity if levels.get(s)]
-    facets["year"] = [FacetValue(str(y), str(y), years[y]) for y in sorted(years, reverse=True)]
-    for name, link, column, model in (
-        ("topic", record_topics, "topic_id", Topic),
-        ("place", record_places, "place_id", Place),
-        ("organisation", record_organisations, "organisation_id", Organisation),
-    ):
-        count = func.count().label("n")
-        rows = db.session.execute(
-            select(model.id, model.name, count)
-            .join(link, link.c[column] == model.id)
-            .where(eng.id_in(link.c.record_id, ids))
-            .group_by(model.id, model.name)
-            .order_by(count.desc(), model.name)
-            .limit(FACET_SIZE)
-        ).all()
-        facets[name] = [FacetValue(str(i), label, n) for i, label, n in rows]
-    return facets
 
 
 def search(user, flt, page=1, per_page=25):
@@ -576,25 +685,19 @@ def search(user, flt, page=1, per_page=25):
         result.notices.append("Enter words to search for: letters or numbers.")
         return result
     eng = engine()
-    ids, capped = _candidates(eng, parsed, flt, _where(user, flt))
+    ids, capped, rows = _candidates(eng, parsed, flt, _where(user, flt, eng))
     result.total, result.total_capped = len(ids), capped
     if not ids:
         return result
-    result.facets = _facets(eng, ids)
+    result.facets, names_of = _facets_from_tags(rows)
     start = (page - 1) * per_page
     page_ids = ids[start : start + per_page + 1]
     result.has_next = len(page_ids) > per_page
     page_ids = page_ids[:per_page]
     if not page_ids:
         return result
-    records = {
-        r.id: r
-        for r in db.session.scalars(
-            select(EngagementRecord)
-            .where(EngagementRecord.id.in_(page_ids))
-            .options(selectinload(EngagementRecord.places), selectinload(EngagementRecord.topics))
-        )
-    }
+    by_id = {row.id: row for row in rows}
+    records = {i: _hit_record(by_id[i], names_of) for i in page_ids}
     snippets = eng.snippets(parsed, page_ids)
     for record_id in page_ids:
         title, body = snippets.get(record_id, ("", ""))

@@ -23,6 +23,10 @@ def place_choices(exclude=None, include_all=False):
     By default neighbourhoods are left out (they can be nobody's parent); ``include_all``
     keeps them, for choosing the places a stakeholder covers.
     """
+    # One query for the whole tree (walking ORM children lazily costs a query per place).
+    children = {}
+    for row in db.session.execute(select(Place.id, Place.name, Place.kind, Place.parent_id).order_by(Place.name)):
+        children.setdefault(row.parent_id, []).append(row)
     choices = []
 
     def walk(nodes, prefix):
@@ -32,9 +36,9 @@ def place_choices(exclude=None, include_all=False):
             label = f"{prefix}{node.name}"
             if include_all or node.kind != PlaceKind.neighbourhood:
                 choices.append((node.id, label, node.kind))
-            walk(node.children, f"{label} › ")
+            walk(children.get(node.id, ()), f"{label} › ")
 
-    walk(place_tree(), "")
+    walk(children.get(None, ()), "")
     return choices
 
 
