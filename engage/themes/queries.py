@@ -1,6 +1,6 @@
 """Reads of themes and evidence: staff see evidence from records they may read; the public, public records only."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -11,15 +11,23 @@ from engage.records.models import EngagementRecord, Sensitivity
 from engage.records.rules import visible_to
 from engage.themes.models import Theme, ThemeEvidence
 
+#: Residents see evidence from public records only.
+PUBLIC = EngagementRecord.sensitivity == Sensitivity.public
+
 #: The theme page's chart by month shows at most this many months (the latest).
 MAX_MONTHS = 36
 
 
 def _evidence(theme, condition):
+    return _evidence_of([theme.id], condition)
+
+
+def _evidence_of(theme_ids, condition):
+    """Evidence of the themes ``theme_ids`` meeting ``condition``, newest record first, in one query."""
     return db.session.scalars(
         select(ThemeEvidence)
         .join(EngagementRecord, EngagementRecord.id == ThemeEvidence.record_id)
-        .where(ThemeEvidence.theme_id == theme.id, condition)
+        .where(ThemeEvidence.theme_id.in_(theme_ids), condition)
         .options(
             selectinload(ThemeEvidence.record).selectinload(EngagementRecord.places),
             selectinload(ThemeEvidence.record).selectinload(EngagementRecord.topics),
@@ -33,11 +41,6 @@ def _evidence(theme, condition):
 def visible_evidence(theme, user):
     """Evidence for ``theme`` from records ``user`` may read, newest record first."""
     return _evidence(theme, visible_to(user))
-
-
-def public_evidence(theme):
-    """Evidence for ``theme`` from records marked public: the only kind shown to residents."""
-    return _evidence(theme, EngagementRecord.sensitivity == Sensitivity.public)
 
 
 def summarise(evidence):
@@ -92,4 +95,7 @@ def published_themes():
     themes = db.session.scalars(
         select(Theme).where(Theme.published_at.is_not(None)).order_by(Theme.published_at.desc(), Theme.id.desc())
     ).all()
-    return [(theme, public_evidence(theme)) for theme in themes]
+    by_theme = defaultdict(list)
+    for item in _evidence_of([theme.id for theme in themes], PUBLIC) if themes else ():
+        by_theme[item.theme_id].append(item)
+    return [(theme, by_theme[theme.id]) for theme in themes]
