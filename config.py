@@ -45,6 +45,8 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "engage@example.org")
+    #: "smtp" sends through MAIL_SERVER; "console" prints each email instead (development).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -81,6 +83,7 @@ class DevelopmentConfig(Config):
 
     ENV_NAME = "development"
     DEBUG = False
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
 
     @staticmethod
     def init_secret_key():
@@ -106,6 +109,7 @@ class TestingConfig(Config):
     # Port 1 is never an SMTP server, so a test can never send real email.
     MAIL_SERVER = "localhost"
     MAIL_PORT = 1
+    MAIL_BACKEND = "smtp"
     SESSION_COOKIE_SECURE = False
     # Tests give each app a temporary folder (tests/conftest.py); never the developer's bucket.
     ATTACHMENTS_S3_BUCKET = None

@@ -67,7 +67,7 @@ def validate_config(app):
 
 def register_extensions(app):
     """Bind the extensions and the per-connection database settings."""
-    from engage import security, storage
+    from engage import mail, security, storage
     from engage.db import configure_engine
     from engage.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -78,6 +78,7 @@ def register_extensions(app):
     login_manager.init_app(app)
     security.init_app(app)
     storage.init_app(app)
+    mail.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app)
     import_all_models()
@@ -97,7 +98,9 @@ def import_all_models():
     from engage.records import models as records_models  # noqa: F401
     from engage.records import rules as records_rules  # noqa: F401  (registers object-level rules)
     from engage.reference import models as reference_models  # noqa: F401
+    from engage.responses import models as responses_models  # noqa: F401
     from engage.stakeholders import models as stakeholder_models  # noqa: F401
+    from engage.surveys import models as surveys_models  # noqa: F401
     from engage.themes import models as themes_models  # noqa: F401
 
 

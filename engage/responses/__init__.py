@@ -1,0 +1,1 @@
+"""Responses to consultations: the public survey journey, drafts with resume links, abuse flags."""

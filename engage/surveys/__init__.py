@@ -1,0 +1,1 @@
+"""Consultation surveys: pages of questions, show-if conditions, the equality monitoring section."""
