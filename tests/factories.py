@@ -31,6 +31,7 @@ from engage.records.models import (
     Sensitivity,
 )
 from engage.reference.models import Place, PlaceKind, Topic
+from engage.responses.models import Answer, Response, ResponseChannel
 from engage.stakeholders.models import (
     GroupMember,
     Membership,
@@ -41,6 +42,7 @@ from engage.stakeholders.models import (
     SeldomHeardGroup,
 )
 from engage.storage import get_storage, new_key
+from engage.surveys.models import Question, QuestionKind, QuestionOption, Survey, SurveyPage
 from engage.themes.models import Theme, ThemeEvidence, slugify, title_key
 
 #: Every factory user has this password; the hash is made once, argon2 being slow on purpose.
@@ -278,3 +280,62 @@ class RecordAttachmentFactory(BaseFactory):
         obj = super()._create(model_class, *args, **kwargs)
         get_storage().put(obj.storage_key, content, obj.content_type)
         return obj
+
+
+class SurveyFactory(BaseFactory):
+    class Meta:
+        model = Survey
+
+    consultation = factory.SubFactory(ConsultationFactory, has_online_survey=True)
+    introduction = f"Tell us what you think. {HOSTILE}"
+    privacy_notice = f"We keep your answers safely. {HOSTILE}"
+
+
+class SurveyPageFactory(BaseFactory):
+    class Meta:
+        model = SurveyPage
+
+    survey = factory.SubFactory(SurveyFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Page {n} {HOSTILE}")
+
+
+class QuestionFactory(BaseFactory):
+    """An optional short text question; pass kind=... and options=[...] labels for choice questions."""
+
+    class Meta:
+        model = Question
+
+    page = factory.SubFactory(SurveyPageFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    kind = QuestionKind.short_text
+    text = factory.Sequence(lambda n: f"Question {n} {HOSTILE}")
+    help_text = HOSTILE
+    required = False
+
+    @factory.post_generation
+    def options(self, create, labels, **kwargs):
+        for position, label in enumerate(labels or (), start=1):
+            self.options.append(QuestionOption(position=position, label=label))
+        if labels and create:
+            db.session.flush()
+
+
+class ResponseFactory(BaseFactory):
+    class Meta:
+        model = Response
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    reference = factory.Sequence(lambda n: f"TEST-{n:04d}")
+    channel = ResponseChannel.online
+    name = HOSTILE
+    email = factory.Sequence(lambda n: f"resident{n}@example.org")
+
+
+class AnswerFactory(BaseFactory):
+    class Meta:
+        model = Answer
+
+    response = factory.SubFactory(ResponseFactory)
+    question = factory.SubFactory(QuestionFactory)
+    text = HOSTILE
