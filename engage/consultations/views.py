@@ -317,7 +317,10 @@ COULD_NOT_STORE = "The file could not be saved just now. Nothing was stored: try
 
 
 def _document_form_page(consultation, form, heading, button, document=None):
-    status = 400 if form.is_submitted() else 200
+    status = 200
+    if form.is_submitted():
+        store_failed = "file" in form and COULD_NOT_STORE in form.file.errors
+        status = 503 if store_failed else 400
     return render_template(
         "consultations/manage/document_form.html",
         consultation=consultation,

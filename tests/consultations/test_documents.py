@@ -296,3 +296,57 @@ def test_a_version_is_only_served_under_its_own_consultation(app, db, client, co
     assert download(client, other, version)[0].status_code == 200
     assert client.get(f"/consultations/{consultation.slug}/documents/999999").status_code == 404
     assert client.get(f"/consultations/no-such-consultation/documents/{version.id}").status_code == 404
+
+
+def test_a_store_that_cannot_write_says_so_and_keeps_nothing(
+    app, db, officer_client, post_form, consultation, monkeypatch
+):
+    from engage import storage
+
+    def full_disk(self, key, data, content_type):
+        raise storage.StorageError("No space left on device")
+
+    monkeypatch.setattr(storage.LocalStorage, "put", full_disk)
+    response = post_form(
+        add_url(consultation), {"kind": "summary", "title": "Summary", "file": upload(samples.pdf(), "s.pdf")}
+    )
+    assert response.status_code == 503
+    assert "The file could not be saved just now. Nothing was stored" in text_of(response)
+    assert count_rows(db, ConsultationDocument) == 0 and count_rows(db, ConsultationDocumentVersion) == 0
+
+
+def test_an_uploaded_photo_is_stored_without_its_gps_position(app, db, officer_client, post_form, consultation):
+    from PIL import Image
+
+    response = post_form(
+        add_url(consultation),
+        {"kind": "other", "title": "Map of the sites", "file": upload(samples.jpeg_with_gps(), "map.JPG")},
+    )
+    assert response.status_code == 302
+    version = db.session.scalar(select(ConsultationDocumentVersion))
+    assert (version.filename, version.content_type) == ("map.jpg", "image/jpeg")
+    _response, body = download(officer_client, consultation, version)
+    with Image.open(io.BytesIO(body)) as image:
+        assert not image.getexif()
+
+
+def test_the_demo_open_consultation_shows_a_corrected_document_and_its_history(app, db, client, clock):
+    from engage.demo import load_demo
+
+    clock.move_to(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
+    load_demo()
+    db.session.commit()
+    response = client.get("/consultations/urgent-treatment-centres-west-kent")
+    page = plain(main_content(response))
+    assert "Summary of the options (Text, " in page
+    assert "Updated 13 November 2026: corrected the bus travel time from Sevenoaks" in page
+    assert "Version 1, published 9 November 2026 (available from opening until 13 November 2026)" in page
+    summary = db.session.scalar(
+        select(ConsultationDocument).where(ConsultationDocument.title == "Summary of the options")
+    )
+    slug = "urgent-treatment-centres-west-kent"
+    first = client.get(f"/consultations/{slug}/documents/{summary.versions[0].id}")
+    assert first.status_code == 200 and b"40 minutes" in first.get_data()
+    first.close()
+    seed = plain(main_content(client.get("/consultations/live-your-best-life-dartford-gravesham-swanley-2019")))
+    assert "Version 1, published 28 June 2019 (available from opening)" in seed
