@@ -22,7 +22,7 @@ from engage.consultations.models import (
 )
 from engage.permissions import Role
 from tests import factories
-from tests.pages import count_rows, main_content, plain, text_of
+from tests.pages import count_rows, main_content, page_title, plain, text_of
 from tests.records import samples
 
 OPENS = datetime(2019, 7, 1, 8, 0, tzinfo=UTC)  # 9am BST
@@ -137,13 +137,16 @@ def test_a_bad_file_stores_nothing_and_says_why(app, db, officer_client, post_fo
     app.config["ATTACHMENT_MAX_BYTES"] = 100 * 1024
     response = post_form(add_url(consultation), {"kind": "summary", "title": "Summary", "file": upload(data, name)})
     html = text_of(response)
-    assert response.status_code == 400
+    assert response.status_code == 400 and page_title(response).startswith("Error: ")
     assert "There is a problem" in html and message in html
     assert count_rows(db, ConsultationDocument) == 0 and count_rows(db, ConsultationDocumentVersion) == 0
     assert stored_files(app) == []
 
 
 def test_a_document_needs_a_file_or_a_link_but_not_both(app, db, officer_client, post_form, consultation):
+    form = text_of(officer_client.get(add_url(consultation)))
+    assert 'enctype="multipart/form-data"' in form and 'type="file"' in form and 'accept=".pdf,' in form
+    assert "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), JPEG, PNG, GIF, WebP or plain text" in form
     neither = post_form(add_url(consultation), {"kind": "summary", "title": "Summary"})
     assert neither.status_code == 400 and "Upload a file or give the web address of the document" in text_of(neither)
     both = post_form(
@@ -350,3 +353,20 @@ def test_the_demo_open_consultation_shows_a_corrected_document_and_its_history(a
     first.close()
     seed = plain(main_content(client.get("/consultations/live-your-best-life-dartford-gravesham-swanley-2019")))
     assert "Version 1, published 28 June 2019 (available from opening)" in seed
+
+
+def test_a_document_added_while_open_is_published_at_once_so_it_is_frozen_too(
+    app, db, officer_client, post_form, consultation, client, travel
+):
+    travel(REPLACED)
+    response = post_form(
+        add_url(consultation),
+        {"kind": "other_language", "language": "Polski", "title": "Plany", "url": "https://e.org/pl"},
+    )
+    assert response.status_code == 302
+    document = db.session.scalar(select(ConsultationDocument))
+    detail = f"/consultations/manage/{consultation.id}"
+    post_form(manage_url(consultation, document, "delete"), form_url=detail)
+    assert count_rows(db, ConsultationDocument) == 1
+    page = plain(main_content(client.get(f"/consultations/{consultation.slug}")))
+    assert "Plany – Another language: Polski" in page and "Version 1, added 20 July 2019" in page
