@@ -360,6 +360,15 @@ def _documents_url(consultation_id):
     return url_for(".manage_detail", consultation_id=consultation_id) + "#documents"
 
 
+def _not_changeable(document):
+    """Why a new version or a withdrawal is not on offer for ``document`` now, or None when it is."""
+    if not document.is_frozen:
+        return "Nothing has been published yet: until the consultation opens, edit or remove the document"
+    if document.is_withdrawn:
+        return "This document has been withdrawn: add a new document instead"
+    return None
+
+
 @bp.route("/manage/<int:consultation_id>/documents/new", methods=["GET", "POST"])
 @requires(Permission.CONSULTATIONS_MANAGE)
 def manage_add_document(consultation_id):
@@ -410,6 +419,9 @@ def manage_edit_document(consultation_id, document_id):
 def manage_replace_document(consultation_id, document_id):
     """Publish a new dated version of a published document; the earlier ones stay available."""
     document = load_document(consultation_id, document_id)
+    if request.method == "GET" and (reason := _not_changeable(document)):
+        flash(reason, "error")
+        return redirect(_documents_url(consultation_id))
     form = ReplaceDocumentForm()
     if form.validate_on_submit():
         try:
@@ -434,6 +446,9 @@ def manage_replace_document(consultation_id, document_id):
 def manage_withdraw_document(consultation_id, document_id):
     """Withdraw a published document from now on; it stays in the document history, dated."""
     document = load_document(consultation_id, document_id)
+    if request.method == "GET" and (reason := _not_changeable(document)):
+        flash(reason, "error")
+        return redirect(_documents_url(consultation_id))
     form = WithdrawDocumentForm()
     if form.validate_on_submit():
         try:

@@ -188,7 +188,11 @@ def test_before_opening_a_document_is_edited_in_place_and_can_be_removed(
 
 def test_replacing_before_opening_is_refused(app, db, officer_client, post_form, consultation):
     document = factories.ConsultationDocumentFactory(consultation=consultation)
-    response = post_form(manage_url(consultation, document, "replace"), {"url": "https://www.example.org/v2.pdf"})
+    response = post_form(
+        manage_url(consultation, document, "replace"),
+        {"url": "https://www.example.org/v2.pdf"},
+        form_url=f"/consultations/manage/{consultation.id}",
+    )
     assert response.status_code == 400 and "until the consultation opens, edit the document" in text_of(response)
     assert count_rows(db, ConsultationDocumentVersion) == 1
 
@@ -280,9 +284,12 @@ def test_a_link_can_be_replaced_by_a_link_and_withdrawing_is_a_dated_event(
     assert 'href="https://www.example.org/easy-v1"' in body
     # A link has nothing to download; withdrawing twice is refused with a message.
     assert download(client, consultation, link_version)[0].status_code == 404
-    again = post_form(manage_url(consultation, document, "withdraw"), {})
+    detail = f"/consultations/manage/{consultation.id}"
+    again = post_form(manage_url(consultation, document, "withdraw"), {}, form_url=detail)
     assert again.status_code == 400 and "already been withdrawn" in text_of(again)
-    replace = post_form(manage_url(consultation, document, "replace"), {"url": "https://www.example.org/easy-v3"})
+    replace = post_form(
+        manage_url(consultation, document, "replace"), {"url": "https://www.example.org/easy-v3"}, form_url=detail
+    )
     assert replace.status_code == 400 and "has been withdrawn" in text_of(replace)
     withdrawals = db.session.scalars(
         select(AuditEntry).where(AuditEntry.object_type == "consultation_documents", AuditEntry.action == "update")
@@ -370,3 +377,10 @@ def test_a_document_added_while_open_is_published_at_once_so_it_is_frozen_too(
     assert count_rows(db, ConsultationDocument) == 1
     page = plain(main_content(client.get(f"/consultations/{consultation.slug}")))
     assert "Plany – Another language: Polski" in page and "Version 1, added 20 July 2019" in page
+
+
+def test_replace_and_withdraw_pages_are_not_offered_before_opening(app, officer_client, consultation):
+    document = factories.ConsultationDocumentFactory(consultation=consultation)
+    for action in ("replace", "withdraw"):
+        response = officer_client.get(manage_url(consultation, document, action), follow_redirects=True)
+        assert "until the consultation opens, edit or remove the document" in text_of(response)
