@@ -1059,9 +1059,11 @@ def _load_consultations(places):
             (DocumentKind.full, "The plans in full (demonstration link)"),
             (DocumentKind.summary, "Summary of the plans (demonstration link)"),
         ):
-            consultation_services.add_document(
+            document = consultation_services.add_document(
                 consultation, actor=None, kind=kind, language="", title=title, url=f"https://www.example.org/{kind}"
             )
+            # Published on the first day (the seed says so), not on the day the demo is loaded.
+            document.added_at = document.current.added_at = consultation.opens_at
         added += 1
     slug = "urgent-treatment-centres-west-kent"
     if db.session.scalar(select(Consultation.id).where(Consultation.slug == slug)) is None:
@@ -1096,8 +1098,51 @@ def _load_consultations(places):
             ends_at=_london(today + timedelta(days=10), 19, 30),
             venue="Maidstone community hub (demonstration venue)\nMaidstone, Kent",
         )
+        _add_demo_documents(consultation, officer)
         added += 1
     return added
+
+
+UTC_SUMMARY = """Urgent treatment centres in West Kent: a summary (demonstration document)
+
+Three options for when the centres in Maidstone and Tunbridge Wells are open and what they treat.
+Travel times by bus from Sevenoaks to Maidstone: {minutes} minutes.
+"""
+
+
+def _add_demo_documents(consultation, officer):
+    """An uploaded summary published at opening, then corrected a few days later (a new dated version)."""
+    from engage import storage
+    from engage.records.attachments import check_upload
+
+    batch = storage.Batch(storage.get_storage())
+    first = check_upload("UTC summary.txt", UTC_SUMMARY.format(minutes=40).encode(), 1024 * 1024)
+    document = consultation_services.add_document(
+        consultation,
+        actor=officer,
+        kind=DocumentKind.summary,
+        language="",
+        title="Summary of the options",
+        checked=first,
+        batch=batch,
+    )
+    corrected = check_upload("UTC summary.txt", UTC_SUMMARY.format(minutes=55).encode(), 1024 * 1024)
+    second = consultation_services.replace_document(
+        document, actor=officer, note="corrected the bus travel time from Sevenoaks", checked=corrected, batch=batch
+    )
+    # Dated as they would have been: at the opening, and four days later.
+    document.added_at = document.versions[0].added_at = consultation.opens_at
+    second.added_at = consultation.opens_at + timedelta(days=4)
+    consultation_services.add_document(
+        consultation,
+        actor=officer,
+        kind=DocumentKind.easy_read,
+        language="",
+        title="Easy read version",
+        url="https://www.example.org/utc-easy-read",
+    )
+    document = consultation.documents[-1]
+    document.added_at = document.current.added_at = consultation.opens_at
 
 
 def database_is_empty():

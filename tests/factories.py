@@ -10,6 +10,7 @@ from engage.accounts.models import User
 from engage.consultations.models import (
     Consultation,
     ConsultationDocument,
+    ConsultationDocumentVersion,
     ConsultationEvent,
     ConsultationStage,
     DocumentKind,
@@ -243,10 +244,26 @@ class ConsultationDocumentFactory(BaseFactory):
     class Meta:
         model = ConsultationDocument
 
+    """A document with a version 1: a link by default, or a stored text file when ``content`` is given."""
+
     consultation = factory.SubFactory(ConsultationFactory)
     kind = DocumentKind.summary
     title = f"Summary {HOSTILE}"
-    url = "https://www.example.org/summary.pdf"
+
+    @classmethod
+    def _create(cls, model_class, *args, url="https://www.example.org/summary.pdf", content=None, **kwargs):
+        obj = super()._create(model_class, *args, **kwargs)
+        version = ConsultationDocumentVersion(number=1, url=url if content is None else "")
+        if content is not None:
+            version.storage_key = new_key()
+            version.filename = f"summary {HOSTILE}.txt"
+            version.content_type = "text/plain"
+            version.size = len(content)
+            version.sha256 = hashlib.sha256(content).hexdigest()
+            get_storage().put(version.storage_key, content, version.content_type)
+        obj.versions.append(version)
+        db.session.flush()
+        return obj
 
 
 class FormatRequestFactory(BaseFactory):

@@ -107,6 +107,11 @@ MATRIX = {
     "consultations.manage_remove_event": (Permission.CONSULTATIONS_MANAGE, "officers"),
     "consultations.manage_add_document": (Permission.CONSULTATIONS_MANAGE, "officers"),
     "consultations.manage_remove_document": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "consultations.manage_edit_document": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "consultations.manage_replace_document": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "consultations.manage_withdraw_document": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    # An uploaded document of a public (here: open) consultation; drafts are 404 (tests/consultations).
+    "consultations.download_document": (PUBLIC, "public"),
     "consultations.manage_fulfil_request": (Permission.CONSULTATIONS_MANAGE, "officers"),
     "records.add_attachments": (Permission.RECORDS_MANAGE, "officers"),
     # Checked before delete_attachment (registration order), while the sample attachment exists.
@@ -198,7 +203,8 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
         "slug": consultation.slug,
         "consultation_id": consultation.id,
         "event_id": factories.ConsultationEventFactory(consultation=consultation).id,
-        "document_id": factories.ConsultationDocumentFactory(consultation=consultation).id,
+        "document_id": (document := factories.ConsultationDocumentFactory(consultation=consultation, content=b"Hi")).id,
+        "version_id": document.current.id,
         "request_id": factories.FormatRequestFactory(consultation=consultation).id,
         "attachment_id": factories.RecordAttachmentFactory(record=record).id,
     }

@@ -4,6 +4,8 @@ alternative format requests, and the public list filter."""
 import re
 from datetime import datetime, time
 
+from flask import current_app
+from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -11,6 +13,7 @@ from engage.consultations.models import DocumentKind, FormatKind
 from engage.consultations.timing import WallClockError, london_to_utc
 from engage.dates import to_london
 from engage.forms import EngageForm, choices, strip_whitespace
+from engage.records.attachments import ALLOWED_TYPES, AttachmentError, check_upload, format_size
 from engage.reference.queries import active_topics, place_choices
 from engage.stakeholders.forms import IdSelectMultipleField
 from engage.validators import EmailAddress, UKPhone
@@ -241,8 +244,79 @@ class EventForm(LondonDateTimeMixin, EngageForm):
         return {"title": self.title.data, "venue": self.venue.data.strip(), **self.instants}
 
 
-class DocumentForm(EngageForm):
-    """A link to a consultation document."""
+def _document_hint():
+    return f"{ALLOWED_TYPES}, up to {format_size(current_app.config['ATTACHMENT_MAX_BYTES'])}"
+
+
+def _file_field(label):
+    return FileField(label)
+
+
+def _url_field(label):
+    return URLField(
+        label,
+        description="Starting https://",
+        filters=[strip_whitespace],
+        validators=[Length(max=500, message="Keep the web address to 500 characters")],
+    )
+
+
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
+
+
+class DocumentSourceMixin:
+    """A document's content: an uploaded file (checked by content, as record attachments are) or a web link.
+
+    After validation, ``checked`` holds the CheckedFile, or ``link`` the address; neither when
+    ``source_optional`` and both were left empty.
+    """
+
+    source_optional = False
+
+    def init_source(self):
+        self.file.description = _document_hint()
+        self.checked = None
+        self.link = None
+
+    def validate_file(self, field):
+        if not field.data:
+            return
+        max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
+        # One byte past the limit is enough to know it is too large, without reading all of it.
+        data = field.data.stream.read(max_bytes + 1)
+        try:
+            self.checked = check_upload(field.data.filename, data, max_bytes)
+        except AttachmentError as error:
+            raise ValidationError(str(error)) from None
+
+    def validate_url(self, field):
+        if field.data and not URL_RE.match(field.data):
+            raise ValidationError("Enter a web address starting https://, like https://www.example.org/summary.pdf")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        has_file, has_url = bool(self.file.data), bool(self.url.data)
+        if has_file and has_url:
+            self.url.errors.append("Upload a file or give a web address, not both")
+            return False
+        if not (has_file or has_url) and not self.source_optional:
+            self.file.errors.append("Upload a file or give the web address of the document")
+            return False
+        if valid and has_url:
+            self.link = self.url.data
+        return valid
+
+    def source(self):
+        """The new content as keyword arguments for the document services: ``checked`` or ``url``."""
+        if self.checked is not None:
+            return {"checked": self.checked}
+        if self.link:
+            return {"url": self.link}
+        return {}
+
+
+class DocumentForm(DocumentSourceMixin, EngageForm):
+    """A consultation document: what it is, and its file or link."""
 
     kind = RadioField(
         "Type of document",
@@ -253,14 +327,14 @@ class DocumentForm(EngageForm):
         "Language (for a document in another language)", filters=[strip_whitespace], validators=[Length(max=60)]
     )
     title = StringField(
-        "Link text", filters=[strip_whitespace], validators=[DataRequired("Enter the link text"), Length(max=200)]
+        "Title", filters=[strip_whitespace], validators=[DataRequired("Enter the title"), Length(max=200)]
     )
-    url = URLField(
-        "Web address of the document",
-        description="Starting https://",
-        filters=[strip_whitespace],
-        validators=[DataRequired("Enter the web address of the document"), Length(max=500)],
-    )
+    file = _file_field("Upload a file")
+    url = _url_field("Or give the web address of a document published elsewhere")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_source()
 
     def validate_kind(self, field):
         if field.data not in DocumentKind.__members__:
@@ -270,18 +344,48 @@ class DocumentForm(EngageForm):
         if self.kind.data == DocumentKind.other_language.value and not field.data:
             raise ValidationError("Enter the language of the document")
 
-    def validate_url(self, field):
-        if not re.match(r"^https?://[^\s/$.?#][^\s]*$", field.data or "", re.I):
-            raise ValidationError("Enter a web address starting https://, like https://www.example.org/summary.pdf")
-
     def values(self):
         kind = DocumentKind(self.kind.data)
         return {
             "kind": kind,
             "language": self.language.data if kind == DocumentKind.other_language else "",
             "title": self.title.data,
-            "url": self.url.data,
         }
+
+
+class EditDocumentForm(DocumentForm):
+    """Change a document before the consultation opens; a new file or link is optional."""
+
+    source_optional = True
+
+    file = _file_field("Upload a new file (optional)")
+    url = _url_field("Or give a new web address (optional)")
+
+
+class ReplaceDocumentForm(DocumentSourceMixin, EngageForm):
+    """A new version of a published document, with what changed."""
+
+    file = _file_field("Upload the new version")
+    url = _url_field("Or give the web address of the new version")
+    note = _text(
+        "What has changed (optional)",
+        1000,
+        description="Residents see this in the document history, like: corrected figures on page 4",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_source()
+
+
+class WithdrawDocumentForm(EngageForm):
+    """Withdraw a published document; it stays in the document history."""
+
+    note = _text(
+        "Why is it being withdrawn? (optional)",
+        1000,
+        description="Residents see this in the document history",
+    )
 
 
 class ExtendClosingDateForm(LondonDateTimeMixin, EngageForm):

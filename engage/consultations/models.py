@@ -1,9 +1,21 @@
-"""Consultations, their events, document links, closing-date extensions and alternative format requests."""
+"""Consultations, their events, documents (with versions), closing-date extensions and format requests."""
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text, case, literal, type_coerce
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    case,
+    literal,
+    type_coerce,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -155,6 +167,11 @@ class Consultation(TimestampMixin, db.Model):
         return self.status in PUBLIC_STATUSES
 
     @property
+    def has_opened(self):
+        """True from the opening time on: residents may have read its documents, which are then frozen."""
+        return self.status in PUBLIC_STATUSES
+
+    @property
     def can_extend(self):
         """Closing dates move only before the consultation has closed."""
         return self.stage in (ConsultationStage.draft, ConsultationStage.ready) and now_utc() < self.closes_at
@@ -204,7 +221,11 @@ class DocumentKind(StrEnum):
 
 
 class ConsultationDocument(db.Model):
-    """A link to a consultation document published elsewhere (uploads come later)."""
+    """A consultation document's lasting identity: what it is. Its file or link lives in its versions.
+
+    Once the consultation has opened, residents may have read it: it is then frozen. A change adds a
+    new dated version and withdrawing it is a dated event, so the page can show what was available when.
+    """
 
     __tablename__ = "consultation_documents"
 
@@ -214,10 +235,113 @@ class ConsultationDocument(db.Model):
     #: For a document in another language: the language's name, e.g. "Polish".
     language: Mapped[str] = mapped_column(String(60), default="")
     title: Mapped[str] = mapped_column(String(200))
-    url: Mapped[str] = mapped_column(String(500))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: Set when an officer withdrew the document after opening; it stays in the document history.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Why it was withdrawn, shown to residents ("" when none was given).
+    withdrawn_note: Mapped[str] = mapped_column(Text, default="")
 
     consultation: Mapped[Consultation] = relationship(back_populates="documents")
+    versions: Mapped[list["ConsultationDocumentVersion"]] = relationship(
+        back_populates="document",
+        cascade="all, delete-orphan",
+        order_by="ConsultationDocumentVersion.number",
+        lazy="selectin",
+    )
+    withdrawn_by = relationship("User")
+
+    @property
+    def current(self):
+        """The latest version (what residents get now, unless the document was withdrawn)."""
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
+    @property
+    def is_frozen(self):
+        """True once the consultation has opened: then only new versions and withdrawal are allowed."""
+        return self.consultation.has_opened
+
+    @property
+    def kind_label(self):
+        if self.kind == DocumentKind.other_language and self.language:
+            return f"{self.kind.label}: {self.language}"
+        return self.kind.label
+
+    def available_from(self, version):
+        """When residents could first get ``version``: its date, or the opening if it was added before."""
+        return max(version.added_at, self.consultation.opens_at)
+
+    def available_until(self, version):
+        """When ``version`` stopped being the current one (replaced or withdrawn); None while it still is."""
+        later = [v for v in self.versions if v.number > version.number]
+        if later:
+            return later[0].added_at
+        return self.withdrawn_at
+
+    def published_at_opening(self, version):
+        return version.added_at <= self.consultation.opens_at
+
+    def __repr__(self):
+        return f"<ConsultationDocument {self.id}>"
+
+
+class ConsultationDocumentVersion(db.Model):
+    """One dated version of a document: a web link, or a file checked by content and stored by key.
+
+    Kept forever once the consultation has opened, so every earlier version can still be read.
+    """
+
+    __tablename__ = "consultation_document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("consultation_documents.id", ondelete="CASCADE"), index=True)
+    #: 1, 2, 3... within the document.
+    number: Mapped[int] = mapped_column(Integer)
+    #: A link to a document published elsewhere; "" for an uploaded file.
+    url: Mapped[str] = mapped_column(String(500), default="")
+    #: Random name in engage.storage for an uploaded file; None for a link.
+    storage_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: The name offered on download: the uploader's, made safe, extension matching the content.
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    #: Detected from the bytes, never from the name or the browser's claim.
+    content_type: Mapped[str] = mapped_column(String(120), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    #: What changed from the version before, in the officer's words; "" for none.
+    note: Mapped[str] = mapped_column(Text, default="")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    document: Mapped[ConsultationDocument] = relationship(back_populates="versions")
+    added_by = relationship("User")
+
+    @property
+    def is_file(self):
+        return self.storage_key is not None
+
+    @property
+    def type_label(self):
+        from engage.records.attachments import TYPES
+
+        return TYPES.get(self.content_type, ("File",))[0]
+
+    @property
+    def size_label(self):
+        from engage.records.attachments import format_size
+
+        return format_size(self.size)
+
+    @property
+    def is_inline(self):
+        """Images and PDFs open in the browser; everything else is downloaded."""
+        from engage.records.attachments import INLINE_TYPES
+
+        return self.content_type in INLINE_TYPES
 
 
 class ClosingDateExtension(db.Model):

@@ -59,6 +59,11 @@ def public_consultations(flt=PublicFilter()):
     return db.session.scalars(query).all()
 
 
+def by_slug(slug):
+    """The consultation with this slug whatever its status, or None (callers decide who may see it)."""
+    return db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+
+
 def public_by_slug(slug):
     """The consultation with this slug if residents may see it, else None."""
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))

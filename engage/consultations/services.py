@@ -5,6 +5,7 @@ from engage.consultations.models import (
     ClosingDateExtension,
     Consultation,
     ConsultationDocument,
+    ConsultationDocumentVersion,
     ConsultationEvent,
     ConsultationStage,
     ConsultationStatus,
@@ -151,19 +152,135 @@ def remove_event(event, *, actor):
     db.session.flush()
 
 
-def add_document(consultation, *, actor, **values):
-    """Add a link to a consultation document."""
-    document = ConsultationDocument(consultation_id=consultation.id, **values)
+DOCUMENT_FIELDS = ("kind", "language", "title")
+LINK_FIELDS_OF_VERSION = ["url"]
+FILE_FIELDS_OF_VERSION = ["content_type", "filename", "sha256", "size", "storage_key"]
+FROZEN = (
+    "This document was published when the consultation opened, so it cannot be changed or removed: "
+    "replace it with a new version, or withdraw it"
+)
+
+
+def _set_source(version, *, url, checked, batch):
+    """Point ``version`` at a link or at a checked file stored through ``batch``; return the fields set."""
+    if checked is not None:
+        version.storage_key = batch.put(checked.data, checked.content_type)
+        version.url = ""
+        version.filename = checked.filename
+        version.content_type = checked.content_type
+        version.size = checked.size
+        version.sha256 = checked.sha256
+        return FILE_FIELDS_OF_VERSION
+    if not url:
+        raise ValueError("a document version needs a file or a link")
+    version.url = url
+    version.storage_key = None
+    version.filename = version.content_type = version.sha256 = ""
+    version.size = 0
+    return LINK_FIELDS_OF_VERSION
+
+
+def _add_version(document, *, actor, url, checked, batch, note=""):
+    number = document.versions[-1].number + 1 if document.versions else 1
+    version = ConsultationDocumentVersion(number=number, note=note, added_by_id=getattr(actor, "id", None))
+    fields = _set_source(version, url=url, checked=checked, batch=batch)
+    version.added_at = now_utc()
+    document.versions.append(version)
+    db.session.add(version)
+    audit.record(actor, "create", version, ["document_id", "number", *fields, *(["note"] if note else [])])
+    return version
+
+
+def add_document(consultation, *, actor, kind, language, title, url=None, checked=None, batch=None):
+    """Add a document (a link, or a checked file stored through ``batch``) as its version 1.
+
+    A document added while the consultation is open is published at once, so it is frozen from the start.
+
+    :param checked: a CheckedFile from engage.records.attachments.check_upload; or give ``url``.
+    :raises engage.storage.StorageError: if the store refuses the file (the batch then undoes).
+    """
+    document = ConsultationDocument(consultation_id=consultation.id, kind=kind, language=language, title=title)
     db.session.add(document)
-    audit.record(actor, "create", document, sorted(values))
+    audit.record(actor, "create", document, DOCUMENT_FIELDS)
+    _add_version(document, actor=actor, url=url, checked=checked, batch=batch)
+    db.session.flush()
     return document
 
 
-def remove_document(document, *, actor):
-    """Remove a document link."""
-    audit.record(actor, "delete", document)
-    db.session.delete(document)
+def edit_document(document, *, actor, kind, language, title, url=None, checked=None, batch=None):
+    """Change a document in place, and its file or link if one is given: only before the consultation opens.
+
+    :return: storage keys no longer used, for the caller to delete after the commit.
+    :raises TransitionError: once the consultation has opened (residents may have read it).
+    """
+    if document.is_frozen:
+        raise TransitionError(FROZEN)
+    changed = []
+    for key, value in (("kind", kind), ("language", language), ("title", title)):
+        if getattr(document, key) != value:
+            setattr(document, key, value)
+            changed.append(key)
+    if changed:
+        audit.record(actor, "update", document, changed)
+    unused = []
+    if url is not None or checked is not None:
+        version = document.current
+        old_key = version.storage_key
+        fields = _set_source(version, url=url, checked=checked, batch=batch)
+        version.added_at = now_utc()
+        version.added_by_id = getattr(actor, "id", None)
+        audit.record(actor, "update", version, [*fields, "added_at", "added_by_id"])
+        if old_key:
+            unused.append(old_key)
     db.session.flush()
+    return unused
+
+
+def replace_document(document, *, actor, note="", url=None, checked=None, batch=None):
+    """Publish a new dated version of a frozen document; every earlier version is kept.
+
+    :raises TransitionError: before opening (edit it instead), or if the document was withdrawn.
+    """
+    if not document.is_frozen:
+        raise TransitionError("Nothing has been published yet: until the consultation opens, edit the document")
+    if document.is_withdrawn:
+        raise TransitionError("This document has been withdrawn: add a new document instead")
+    version = _add_version(document, actor=actor, url=url, checked=checked, batch=batch, note=note)
+    db.session.flush()
+    return version
+
+
+def withdraw_document(document, *, actor, note=""):
+    """Take a published document off the page from now on; it stays in the document history, dated.
+
+    :raises TransitionError: before opening (remove it instead), or if it was withdrawn already.
+    """
+    if not document.is_frozen:
+        raise TransitionError("Nothing has been published yet: until the consultation opens, remove the document")
+    if document.is_withdrawn:
+        raise TransitionError("This document has already been withdrawn")
+    document.withdrawn_at = now_utc()
+    document.withdrawn_by_id = getattr(actor, "id", None)
+    document.withdrawn_note = note
+    audit.record(actor, "update", document, ["withdrawn_at", "withdrawn_by_id", *(["withdrawn_note"] if note else [])])
+    db.session.flush()
+
+
+def remove_document(document, *, actor):
+    """Delete a document that was never published, with its versions.
+
+    :return: the storage keys of its files, for the caller to delete after the commit.
+    :raises TransitionError: once the consultation has opened (withdraw it instead).
+    """
+    if document.is_frozen:
+        raise TransitionError(FROZEN)
+    keys = [v.storage_key for v in document.versions if v.storage_key]
+    for version in document.versions:
+        audit.record(actor, "delete", version)
+    audit.record(actor, "delete", document)
+    document.consultation.documents.remove(document)
+    db.session.flush()
+    return keys
 
 
 def request_format(consultation, **values):

@@ -1,22 +1,38 @@
 """Consultation pages: the public list and page, .ics events and format requests; the officers' pages."""
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
+from engage import storage
 from engage.consultations import queries, services
 from engage.consultations.calendar import event_ics
 from engage.consultations.forms import (
     ConsultationForm,
     DocumentForm,
+    EditDocumentForm,
     EventForm,
     ExtendClosingDateForm,
     FormatRequestForm,
     OutcomeForm,
     PublicFilterForm,
+    ReplaceDocumentForm,
+    WithdrawDocumentForm,
 )
 from engage.consultations.models import (
     Consultation,
     ConsultationDocument,
+    ConsultationDocumentVersion,
     ConsultationEvent,
     ConsultationStage,
     FormatRequest,
@@ -25,7 +41,8 @@ from engage.consultations.timing import deadline_words, event_words, holiday_ove
 from engage.dates import now_utc
 from engage.extensions import db, limiter
 from engage.forms import ConfirmForm
-from engage.permissions import PUBLIC, Permission, requires
+from engage.permissions import PUBLIC, Permission, can, requires
+from engage.records.attachments import ACCEPT, content_disposition
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 
@@ -79,6 +96,31 @@ def event_calendar(slug, event_id):
     response = make_response(event_ics(event, url_for(".detail", slug=slug, _external=True)))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{slug}-event-{event.id}.ics"'
+    return response
+
+
+@bp.get("/<slug>/documents/<int:version_id>")
+@requires(PUBLIC)
+def download_document(slug, version_id):
+    """Send an uploaded document, any version of it, of a public consultation.
+
+    Officers who manage consultations may also download those not yet public; everyone else gets 404.
+    """
+    consultation = queries.by_slug(slug)
+    if consultation is None or not (consultation.is_public or can(current_user, Permission.CONSULTATIONS_MANAGE)):
+        abort(404)
+    version = db.session.get(ConsultationDocumentVersion, version_id)
+    if version is None or not version.is_file or version.document.consultation_id != consultation.id:
+        abort(404)
+    try:
+        fh = storage.get_storage().open(version.storage_key)
+    except storage.StorageError:
+        abort(503)
+    response = Response(storage.iter_file(fh), mimetype=version.content_type, direct_passthrough=True)
+    response.content_length = version.size
+    response.headers["Content-Disposition"] = content_disposition(version.filename, inline=version.is_inline)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -271,32 +313,172 @@ def manage_remove_event(consultation_id, event_id):
     return redirect(url_for(".manage_detail", consultation_id=consultation_id) + "#events")
 
 
+COULD_NOT_STORE = "The file could not be saved just now. Nothing was stored: try again later"
+
+
+def _document_form_page(consultation, form, heading, button, document=None):
+    status = 200
+    if form.is_submitted():
+        store_failed = "file" in form and COULD_NOT_STORE in form.file.errors
+        status = 503 if store_failed else 400
+    return render_template(
+        "consultations/manage/document_form.html",
+        consultation=consultation,
+        document=document,
+        form=form,
+        heading=heading,
+        button=button,
+        accept=ACCEPT,
+    ), status
+
+
+def _store(form, write):
+    """Run ``write(batch)`` and commit, removing any stored file again if either fails.
+
+    :return: what ``write`` returned; None, with an error on the form, when the file store refused the file.
+    """
+    try:
+        with storage.batch() as batch:
+            result = write(batch)
+            db.session.commit()
+    except storage.StorageError:
+        db.session.rollback()
+        form.file.errors = [COULD_NOT_STORE]
+        return None
+    return result
+
+
+def load_document(consultation_id, document_id):
+    """Return the document, or 404 if it belongs to another consultation."""
+    document = db.get_or_404(ConsultationDocument, document_id)
+    if document.consultation_id != consultation_id:
+        abort(404)
+    return document
+
+
+def _documents_url(consultation_id):
+    return url_for(".manage_detail", consultation_id=consultation_id) + "#documents"
+
+
+def _not_changeable(document):
+    """Why a new version or a withdrawal is not on offer for ``document`` now, or None when it is."""
+    if not document.is_frozen:
+        return "Nothing has been published yet: until the consultation opens, edit or remove the document"
+    if document.is_withdrawn:
+        return "This document has been withdrawn: add a new document instead"
+    return None
+
+
 @bp.route("/manage/<int:consultation_id>/documents/new", methods=["GET", "POST"])
 @requires(Permission.CONSULTATIONS_MANAGE)
 def manage_add_document(consultation_id):
-    """Add a link to a consultation document."""
+    """Add a document: an uploaded file (checked by content) or a link."""
     consultation = db.get_or_404(Consultation, consultation_id)
     form = DocumentForm()
-    if form.validate_on_submit():
-        services.add_document(consultation, actor=current_user, **form.values())
-        db.session.commit()
+    if form.validate_on_submit() and _store(
+        form,
+        lambda batch: services.add_document(
+            consultation, actor=current_user, batch=batch, **form.values(), **form.source()
+        ),
+    ):
         flash("Document added.", "success")
-        return redirect(url_for(".manage_detail", consultation_id=consultation_id) + "#documents")
-    return _sub_form(consultation, form, "Add a document", "Add document")
+        return redirect(_documents_url(consultation_id))
+    return _document_form_page(consultation, form, "Add a document", "Add document")
+
+
+@bp.route("/manage/<int:consultation_id>/documents/<int:document_id>/edit", methods=["GET", "POST"])
+@requires(Permission.CONSULTATIONS_MANAGE)
+def manage_edit_document(consultation_id, document_id):
+    """Change a document in place: only before the consultation opens."""
+    document = load_document(consultation_id, document_id)
+    if document.is_frozen:
+        flash(services.FROZEN, "error")
+        return redirect(_documents_url(consultation_id))
+    form = EditDocumentForm(obj=document)
+    if form.validate_on_submit():
+        try:
+            unused = _store(
+                form,
+                lambda batch: services.edit_document(
+                    document, actor=current_user, batch=batch, **form.values(), **form.source()
+                ),
+            )
+        except services.TransitionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(_documents_url(consultation_id))
+        if unused is not None:
+            storage.delete_quietly(unused)
+            flash("Document updated.", "success")
+            return redirect(_documents_url(consultation_id))
+    return _document_form_page(document.consultation, form, "Edit a document", "Save document", document)
+
+
+@bp.route("/manage/<int:consultation_id>/documents/<int:document_id>/replace", methods=["GET", "POST"])
+@requires(Permission.CONSULTATIONS_MANAGE)
+def manage_replace_document(consultation_id, document_id):
+    """Publish a new dated version of a published document; the earlier ones stay available."""
+    document = load_document(consultation_id, document_id)
+    if request.method == "GET" and (reason := _not_changeable(document)):
+        flash(reason, "error")
+        return redirect(_documents_url(consultation_id))
+    form = ReplaceDocumentForm()
+    if form.validate_on_submit():
+        try:
+            saved = _store(
+                form,
+                lambda batch: services.replace_document(
+                    document, actor=current_user, batch=batch, note=(form.note.data or "").strip(), **form.source()
+                ),
+            )
+        except services.TransitionError as error:
+            db.session.rollback()
+            form.file.errors.append(str(error))
+        else:
+            if saved is not None:
+                flash("New version published. The earlier version stays in the document history.", "success")
+                return redirect(_documents_url(consultation_id))
+    return _document_form_page(document.consultation, form, "Replace a document", "Publish new version", document)
+
+
+@bp.route("/manage/<int:consultation_id>/documents/<int:document_id>/withdraw", methods=["GET", "POST"])
+@requires(Permission.CONSULTATIONS_MANAGE)
+def manage_withdraw_document(consultation_id, document_id):
+    """Withdraw a published document from now on; it stays in the document history, dated."""
+    document = load_document(consultation_id, document_id)
+    if request.method == "GET" and (reason := _not_changeable(document)):
+        flash(reason, "error")
+        return redirect(_documents_url(consultation_id))
+    form = WithdrawDocumentForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_document(document, actor=current_user, note=(form.note.data or "").strip())
+        except services.TransitionError as error:
+            db.session.rollback()
+            form.note.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Document withdrawn. It stays in the document history.", "success")
+            return redirect(_documents_url(consultation_id))
+    return _document_form_page(document.consultation, form, "Withdraw a document", "Withdraw document", document)
 
 
 @bp.post("/manage/<int:consultation_id>/documents/<int:document_id>/delete")
 @requires(Permission.CONSULTATIONS_MANAGE)
 def manage_remove_document(consultation_id, document_id):
-    """Remove a document link."""
-    document = db.get_or_404(ConsultationDocument, document_id)
-    if document.consultation_id != consultation_id:
-        abort(404)
+    """Remove a document that was never published: the rows first, then (after the commit) its files."""
+    document = load_document(consultation_id, document_id)
     if ConfirmForm().validate_on_submit():
-        services.remove_document(document, actor=current_user)
-        db.session.commit()
-        flash("Document removed.", "success")
-    return redirect(url_for(".manage_detail", consultation_id=consultation_id) + "#documents")
+        try:
+            keys = services.remove_document(document, actor=current_user)
+        except services.TransitionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            storage.delete_quietly(keys)
+            flash("Document removed.", "success")
+    return redirect(_documents_url(consultation_id))
 
 
 @bp.post("/manage/<int:consultation_id>/requests/<int:request_id>/fulfil")

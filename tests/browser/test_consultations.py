@@ -1,5 +1,7 @@
 """Consultations in the browser: the public list and page, a format request, and an officer's form (axe on each)."""
 
+from pathlib import Path
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
@@ -49,3 +51,28 @@ def test_officer_sees_the_request_and_a_holiday_warning(browser, live_server):
     officer.get_by_role("button", name="Save consultation").click()
     expect(officer.locator(".nhsuk-error-summary")).to_contain_text("Enter a title")
     assert_accessible(officer, "consultations-form-error")
+
+
+def test_resident_downloads_the_current_document_and_an_earlier_version_from_the_history(page):
+    page.goto("/consultations/urgent-treatment-centres-west-kent")
+    expect(page.get_by_role("heading", name="Document history")).to_be_visible()
+    expect(page.get_by_text("corrected the bus travel time from Sevenoaks").first).to_be_visible()
+    with page.expect_download() as current:
+        page.get_by_role("link", name="Summary of the options").click()
+    assert current.value.suggested_filename == "UTC summary.txt"
+    with page.expect_download() as first:
+        page.get_by_role("link", name="Version 1: UTC summary.txt").click()
+    assert "40 minutes" in Path(first.value.path()).read_text(encoding="utf-8")
+
+
+def test_officer_sees_a_published_document_can_only_be_replaced_or_withdrawn(browser, live_server):
+    officer = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(officer, "officer@example.org")
+    officer.goto("/consultations/manage/")
+    officer.get_by_role("link", name="Urgent treatment centres in West Kent").click()
+    expect(officer.get_by_role("link", name="Replace Easy read version with a new version")).to_be_visible()
+    expect(officer.get_by_role("button", name="Remove document")).to_have_count(0)
+    officer.get_by_role("link", name="Replace Easy read version with a new version").click()
+    officer.get_by_role("button", name="Publish new version").click()
+    expect(officer.locator(".nhsuk-error-summary")).to_contain_text("Upload a file or give the web address")
+    assert_accessible(officer, "consultation-document-replace-error")
