@@ -4,7 +4,7 @@ Each existing document link becomes its version 1 (same address, same date), the
 moves off consultation_documents.
 
 Revision ID: c3d4e5f60006
-Revises: b2a77ac40004
+Revises: c3d4e5f60005
 Create Date: 2026-11-23 06:00:00
 
 """
@@ -16,7 +16,7 @@ import engage.db
 
 
 revision = "c3d4e5f60006"
-down_revision = "b2a77ac40004"
+down_revision = "c3d4e5f60005"
 branch_labels = None
 depends_on = None
 
