@@ -73,7 +73,8 @@ def subscribe(consultation, email):
     A new address gets a row and a confirmation link; a pending or unsubscribed one a new link (the
     old one stops working); a confirmed one a note that it is already subscribed. Whatever happens, the
     resident sees the same page, so the form cannot tell anyone whether an address is subscribed. At
-    most one email goes out per RESEND_AFTER, so the form cannot be used to flood someone's inbox.
+    most one email goes out per RESEND_AFTER (unless the owner unsubscribed since, which takes the
+    link from an email), so the form cannot be used to flood someone's inbox.
     """
     now = now_utc()
     subscription = find(consultation.id, email)
@@ -91,7 +92,10 @@ def subscribe(consultation, email):
             return Request(None)
         audit.record(None, "create", subscription, ["consultation_id", "email", "token_hash"])
         return Request(subscription, Notice.confirm, token)
-    if now - subscription.requested_at < RESEND_AFTER:
+    unsubscribed_since = (
+        subscription.unsubscribed_at is not None and subscription.unsubscribed_at > subscription.requested_at
+    )
+    if now - subscription.requested_at < RESEND_AFTER and not unsubscribed_since:
         return Request(subscription)
     subscription.requested_at = now
     if subscription.is_active:
