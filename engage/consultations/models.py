@@ -328,7 +328,8 @@ class ReminderKind(StrEnum):
 class SentReminder(db.Model):
     """One reminder sent (or being sent) to one recipient. The unique key is what stops a second send.
 
-    The recipient is the sha256 of the lower-cased address, never the address itself.
+    The recipient is a sha256 of the lower-cased address, never the address itself (for closing
+    reminders, with the closing time: see engage.consultations.reminders.recipient_key).
     """
 
     __tablename__ = "sent_reminders"

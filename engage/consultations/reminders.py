@@ -7,7 +7,8 @@ overlapping runs cannot both send it. The claim is committed, then the email sen
 the claim is deleted so the next run tries again. A run killed between the commit and the send loses
 that one reminder rather than ever sending it twice.
 
-Recipients are stored as sha256 of the lower-cased address. Nothing here logs or prints an address.
+Recipients are stored as sha256 of the lower-cased address (with the closing time, for closing
+reminders: see ``recipient_key``). Nothing here logs or prints an address.
 """
 
 import logging
@@ -110,9 +111,25 @@ def _claim(consultation_id, kind, recipient_hash):
     return claim
 
 
-def _deliver(summary, consultation_id, kind, address, send, *args, **kwargs):
-    """Claim, call ``send(*args, **kwargs)``, and release the claim if sending failed."""
-    claim = _claim(consultation_id, kind, subscriptions.sha256(address))
+def recipient_key(address, closes_at=None):
+    """What a SentReminder stores for its recipient: sha256 of the lower-cased address, and for a
+    closing reminder of the closing time too, so a consultation whose closing date is extended gets
+    its reminders again for the new date (still never twice for the same one)."""
+    if closes_at is None:
+        return subscriptions.sha256(address)
+    return subscriptions.sha256(f"{address}|{closes_at.isoformat()}")
+
+
+def closes_words(closes_at, now):
+    """'today', 'tomorrow' or 'in 5 days', counting London calendar days."""
+    days = (to_london(closes_at).date() - to_london(now).date()).days
+    return {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
+
+
+def _deliver(summary, consultation_id, kind, key, send, *args, **kwargs):
+    """Claim the reminder for the recipient ``key``, call ``send(*args, **kwargs)``, and release the
+    claim if sending failed."""
+    claim = _claim(consultation_id, kind, key)
     if claim is None:
         return
     try:
@@ -141,22 +158,31 @@ def _closing_reminders(summary, now):
         if kind is None:
             continue
         done = _already_sent(consultation.id, kind)
-        addresses = [a for a in officer_addresses(consultation) if subscriptions.sha256(a) not in done]
+        keys = {a: recipient_key(a, consultation.closes_at) for a in officer_addresses(consultation)}
+        addresses = [a for a, key in keys.items() if key not in done]
         if not addresses:
             continue
         counts = queries.response_counts_of(consultation.id)
         context = {
             "consultation": consultation,
             "closes_at": to_london(consultation.closes_at),
-            "days": 1 if kind == ReminderKind.closes_in_1_day else 7,
+            "when": closes_words(consultation.closes_at, now),
             "counts": counts,
             "total": sum(n for _, n in counts),
             "manage_url": external_url("consultations.manage_detail", consultation_id=consultation.id),
         }
-        subject = f"{'Closes tomorrow' if context['days'] == 1 else 'Closes in 7 days'}: {consultation.title}"
+        subject = f"Closes {context['when']}: {consultation.title}"
         for address in addresses:
             _deliver(
-                summary, consultation.id, kind, address, send_email, address, subject, "reminder_closing", **context
+                summary,
+                consultation.id,
+                kind,
+                keys[address],
+                send_email,
+                address,
+                subject,
+                "reminder_closing",
+                **context,
             )
 
 
@@ -179,7 +205,7 @@ def _outcome_emails(summary):
                 .options(selectinload(ConsultationSubscription.consultation))
                 .order_by(ConsultationSubscription.id)
             )
-            if subscriptions.sha256(s.email) not in done
+            if recipient_key(s.email) not in done
         ]
         subject = f"Outcome published: {consultation.title}"
         for subscription in waiting:
@@ -187,7 +213,7 @@ def _outcome_emails(summary):
                 summary,
                 consultation.id,
                 kind,
-                subscription.email,
+                recipient_key(subscription.email),
                 subscriptions.send_to_subscriber,
                 subscription,
                 subject,

@@ -186,6 +186,15 @@ def send_to_subscriber(subscription, subject, template, **context):
     )
 
 
+def sending_failed(request):
+    """The email ``subscribe`` decided on could not be sent: let the resident try again straight away."""
+    subscription = request.subscription
+    if subscription is not None and request.notice is not None:
+        subscription.requested_at = now_utc() - RESEND_AFTER
+        audit.record(None, "update", subscription, ["requested_at"])
+        db.session.flush()
+
+
 def send_request_email(request):
     """Send the email ``subscribe`` decided on, if any (after the commit)."""
     subscription = request.subscription

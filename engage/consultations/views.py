@@ -363,6 +363,8 @@ def subscribe(slug):
                 log.warning(
                     "Subscription email for consultation %s not sent: %s", consultation.id, type(error).__name__
                 )
+                subscriptions.sending_failed(subscription_request)
+                db.session.commit()
                 flash("Sorry, we could not send the email just now. Please try again later.", "error")
                 return redirect(url_for(".subscribe", slug=slug))
         return redirect(url_for(".subscribe_sent", slug=slug))

@@ -79,7 +79,28 @@ def test_officers_get_the_7_day_and_the_1_day_reminder_once_each(consultation, r
 def test_a_first_run_inside_the_last_day_sends_only_the_1_day_reminder(consultation, runner, smtp_server):
     assert remind(runner, CLOSES - timedelta(hours=20)).output == "Sent 2 reminders (closes in 1 day: 2).\n"
     assert remind(runner, CLOSES - timedelta(hours=19)).output == "Sent 0 reminders.\n"
-    assert {m["Subject"].split(":")[0] for m in smtp_server.messages} == {"Closes tomorrow"}
+    # 20 hours before 11:59pm is the same day in London.
+    assert {m["Subject"].split(":")[0] for m in smtp_server.messages} == {"Closes today"}
+    assert "This consultation closes today, on Friday 4 December 2026 at 11:59pm" in body_of(smtp_server.messages[0])
+
+
+def test_an_extended_consultation_gets_its_reminders_again_for_the_new_date(app, consultation, runner, smtp_server):
+    from engage.consultations import services
+
+    assert remind(runner, CLOSES - timedelta(hours=20)).output == "Sent 2 reminders (closes in 1 day: 2).\n"
+    with time_machine.travel(CLOSES - timedelta(hours=19), tick=False):
+        services.extend_closing_date(
+            consultation, actor=None, new_closes_at=CLOSES + timedelta(days=14), reason="Low response from carers"
+        )
+        db.session.commit()
+    smtp_server.clear()
+    assert remind(runner, CLOSES - timedelta(hours=18)).output == "Sent 0 reminders.\n"
+    assert remind(runner, CLOSES + timedelta(days=7)).output == "Sent 2 reminders (closes in 7 days: 2).\n"
+    assert remind(runner, CLOSES + timedelta(days=13)).output == "Sent 2 reminders (closes in 1 day: 2).\n"
+    assert remind(runner, CLOSES + timedelta(days=13, hours=1)).output == "Sent 0 reminders.\n"
+    assert [m["Subject"].split(":")[0] for m in smtp_server.messages] == ["Closes in 7 days"] * 2 + [
+        "Closes tomorrow"
+    ] * 2
 
 
 def test_the_contact_who_created_it_gets_one_email_not_two(app, runner, smtp_server):
@@ -124,14 +145,14 @@ def test_a_reminder_that_cannot_be_sent_is_tried_again_on_the_next_run(
 
 
 def test_a_reminder_another_run_has_claimed_is_not_sent_again(consultation, runner, smtp_server):
-    from engage.consultations.subscriptions import sha256
+    from engage.consultations.reminders import recipient_key
 
     # Another cron run, overlapping this one, already claimed the contact's reminder.
     db.session.add(
         SentReminder(
             consultation_id=consultation.id,
             kind=ReminderKind.closes_in_7_days,
-            recipient_hash=sha256("consult@example.org"),
+            recipient_hash=recipient_key("consult@example.org", CLOSES),
         )
     )
     db.session.commit()

@@ -98,3 +98,20 @@ def test_the_one_click_unsubscribe_header_works_without_a_form(app, client, smtp
     response = client.post(url.removeprefix("https://engage.example.org"), data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert db.session.scalar(select(ConsultationSubscription)).unsubscribed_at is not None
+
+
+def test_when_the_confirmation_cannot_be_sent_the_resident_is_told_and_can_try_again(app, client, smtp_server):
+    consultation = factories.ConsultationFactory(stage=ConsultationStage.ready)
+    db.session.commit()
+    url = f"/consultations/{consultation.slug}/subscribe"
+    token = csrf_token_from(client.get(url))
+    smtp_server.refuse_with = "451 Try again later"
+    failed = client.post(url, data={"csrf_token": token, "email": "sam@example.org"}, follow_redirects=True)
+    assert "we could not send the email just now" in text_of(failed)
+    assert smtp_server.messages == []
+
+    smtp_server.refuse_with = None
+    again = client.post(url, data={"csrf_token": token, "email": "sam@example.org"})
+    assert again.headers["Location"].endswith("/subscribe/check-your-email")
+    [message] = smtp_server.messages
+    assert message["Subject"].startswith("Confirm your email updates")
