@@ -1,4 +1,4 @@
-"""Consultation pages: the public list and page, .ics events and format requests; the officers' pages."""
+"""Consultation pages: the public list and page, .ics events, format requests and email updates; the officers' pages."""
 
 import logging
 import smtplib
