@@ -47,6 +47,10 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "engage@example.org")
     #: "smtp" sends through MAIL_SERVER; "console" prints each email instead (development).
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    #: The address residents reach Engage at; links in emails start with it.
+    EXTERNAL_URL = os.environ.get("EXTERNAL_URL", "http://localhost:5000")
+    #: Subscription requests allowed per client address (a public form that sends email).
+    SUBSCRIBE_RATE_LIMIT = os.environ.get("SUBSCRIBE_RATE_LIMIT", "5/minute;30/day")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

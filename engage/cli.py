@@ -1,4 +1,4 @@
-"""``flask`` command groups: demo content and user administration."""
+"""``flask`` command groups: demo content, user administration, search and consultation reminders."""
 
 import click
 from flask import current_app
@@ -9,6 +9,7 @@ from engage.extensions import db
 demo_cli = AppGroup("demo", help="Demo content for trying Engage out.")
 users_cli = AppGroup("users", help="Manage staff accounts.")
 search_cli = AppGroup("search", help="The full-text search index of engagement records.")
+consultations_cli = AppGroup("consultations", help="Consultation emails: reminders and updates.")
 
 
 @search_cli.command("rebuild")
@@ -61,8 +62,24 @@ def create_admin(email, name, password):
     click.echo(f"Administrator {email} created.")
 
 
+@consultations_cli.command("remind")
+def consultations_remind():
+    """Email what is due: officers 7 days and 1 day before closing, subscribers when an outcome is published.
+
+    Safe to run from cron as often as wanted: each reminder goes to each recipient once. Prints counts,
+    never addresses; exits with status 1 when some could not be sent (they are tried again next run).
+    """
+    from engage.consultations.reminders import send_reminders
+
+    summary = send_reminders()
+    click.echo(summary.text())
+    if summary.failed:
+        raise SystemExit(1)
+
+
 def init_app(app):
     """Register the command groups."""
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(consultations_cli)

@@ -151,3 +151,69 @@ def post_form(client):
         return target.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
 
     return post
+
+
+class SMTPInbox:
+    """What a real local SMTP server (aiosmtpd) received: one ``email.message.EmailMessage`` per email,
+    with ``.envelope_to`` set to the envelope recipients."""
+
+    def __init__(self):
+        self.messages = []
+        self.port = None
+        #: Set to an SMTP reply such as "451 Try again later" to refuse every message.
+        self.refuse_with = None
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        if self.refuse_with:
+            return self.refuse_with
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        message.envelope_to = list(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        """The messages whose envelope went to ``address``."""
+        return [m for m in self.messages if address in m.envelope_to]
+
+    def clear(self):
+        self.messages.clear()
+
+
+def free_local_port():
+    """A TCP port on 127.0.0.1 nobody is listening on (pytest-socket allows 127.0.0.1 only)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 for the test; yields its SMTPInbox (``.port`` says where)."""
+    from aiosmtpd.controller import Controller
+
+    inbox = SMTPInbox()
+    inbox.port = free_local_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_app(make_app, smtp_server):
+    """An app that really sends its email over SMTP to ``smtp_server`` (Flask-Mail not suppressed)."""
+    app = make_app(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp_server.port,
+        MAIL_SUPPRESS_SEND=False,
+        EXTERNAL_URL="https://engage.example.org",
+    )
+    with app.app_context():
+        yield app

@@ -13,6 +13,7 @@ from engage.consultations.models import (
     ConsultationDocumentVersion,
     ConsultationEvent,
     ConsultationStage,
+    ConsultationSubscription,
     DocumentKind,
     FormatKind,
     FormatRequest,
@@ -356,3 +357,15 @@ class AnswerFactory(BaseFactory):
     response = factory.SubFactory(ResponseFactory)
     question = factory.SubFactory(QuestionFactory)
     text = HOSTILE
+
+
+class ConsultationSubscriptionFactory(BaseFactory):
+    """A confirmed subscription to email updates (``confirmed_at=None`` for one still waiting)."""
+
+    class Meta:
+        model = ConsultationSubscription
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    email = factory.Sequence(lambda n: f"subscriber{n}@example.org")
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    confirmed_at = factory.LazyFunction(now_utc)

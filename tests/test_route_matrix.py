@@ -121,6 +121,12 @@ MATRIX = {
     # An upload belongs to the officer who made it: anyone else gets 404 (see test_import.py).
     "stakeholders.import_review": (Permission.STAKEHOLDERS_MANAGE, "officers_404"),
     "stakeholders.import_confirm": (Permission.STAKEHOLDERS_MANAGE, "officers_404"),
+    # Email updates: a forged token gets a page saying the link does not work (400), for everyone.
+    "consultations.subscribe": (PUBLIC, "public"),
+    "consultations.subscribe_sent": (PUBLIC, "public"),
+    "consultations.confirm_subscription": (PUBLIC, "public"),
+    "consultations.unsubscribe": (PUBLIC, "public"),
+    "consultations.unsubscribe_one_click": (PUBLIC, "public"),
 }
 
 

@@ -483,3 +483,19 @@ class PublicFilterForm(EngageForm):
             return int(field.data) if field.data in {c.value for c in field.choices} and field.data else None
 
         return PublicFilter(place_id=offered(self.place), topic_id=offered(self.topic))
+
+
+class SubscribeForm(EngageForm):
+    """A resident asks for email updates on a consultation. ``website`` is a honeypot."""
+
+    email = StringField(
+        "Email address",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Enter your email address"),
+            Length(max=254, message="Enter an email address of 254 characters or fewer"),
+            EmailAddress(),
+        ],
+    )
+    #: Hidden from people (CSS and aria-hidden); bots fill it in. A filled-in request is not stored.
+    website = StringField("Leave this empty", validators=[Optional()])

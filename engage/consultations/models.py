@@ -405,3 +405,62 @@ class FormatRequest(db.Model):
         if self.format == FormatKind.other_language and self.language:
             return f"{self.format.label}: {self.language}"
         return self.format.label
+
+
+class ConsultationSubscription(db.Model):
+    """A resident's request for email updates on a consultation, kept until they unsubscribe.
+
+    Double opt-in: only a subscription whose owner followed the emailed link (``confirmed_at`` set)
+    gets updates. The link's token is random and only its sha256 is stored. One row per address and
+    consultation: subscribing again after unsubscribing reuses the row and asks for confirmation again.
+    """
+
+    __tablename__ = "consultation_subscriptions"
+    __table_args__ = (UniqueConstraint("consultation_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    #: Lower-cased, as engage.validators.normalise_email returns it.
+    email: Mapped[str] = mapped_column(String(254))
+    #: sha256 (hex) of the token in the latest confirmation link.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: When the latest confirmation email was sent (to stop the form being used to flood an inbox).
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    consultation: Mapped[Consultation] = relationship()
+
+    @property
+    def is_active(self):
+        """Confirmed and not unsubscribed: this address gets updates."""
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+    def __repr__(self):
+        return f"<ConsultationSubscription {self.id}>"
+
+
+class ReminderKind(StrEnum):
+    """The emails ``flask consultations remind`` sends, each at most once per recipient."""
+
+    closes_in_7_days = "closes_in_7_days"
+    closes_in_1_day = "closes_in_1_day"
+    outcome_published = "outcome_published"
+
+
+class SentReminder(db.Model):
+    """One reminder sent (or being sent) to one recipient. The unique key is what stops a second send.
+
+    The recipient is a sha256 of the lower-cased address, never the address itself (for closing
+    reminders, with the closing time: see engage.consultations.reminders.recipient_key).
+    """
+
+    __tablename__ = "sent_reminders"
+    __table_args__ = (UniqueConstraint("consultation_id", "kind", "recipient_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
+    kind: Mapped[ReminderKind] = mapped_column(str_enum(ReminderKind, 30))
+    recipient_hash: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

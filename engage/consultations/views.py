@@ -1,4 +1,7 @@
-"""Consultation pages: the public list and page, .ics events and format requests; the officers' pages."""
+"""Consultation pages: the public list and page, .ics events, format requests and email updates; the officers' pages."""
+
+import logging
+import smtplib
 
 from flask import (
     Blueprint,
@@ -15,7 +18,7 @@ from flask import (
 from flask_login import current_user
 
 from engage import storage
-from engage.consultations import queries, services
+from engage.consultations import queries, services, subscriptions
 from engage.consultations.calendar import event_ics
 from engage.consultations.forms import (
     ConsultationForm,
@@ -27,6 +30,7 @@ from engage.consultations.forms import (
     OutcomeForm,
     PublicFilterForm,
     ReplaceDocumentForm,
+    SubscribeForm,
     WithdrawDocumentForm,
 )
 from engage.consultations.models import (
@@ -35,16 +39,18 @@ from engage.consultations.models import (
     ConsultationDocumentVersion,
     ConsultationEvent,
     ConsultationStage,
+    ConsultationStatus,
     FormatRequest,
 )
 from engage.consultations.timing import deadline_words, event_words, holiday_overlaps
 from engage.dates import now_utc
-from engage.extensions import db, limiter
+from engage.extensions import csrf, db, limiter
 from engage.forms import ConfirmForm
 from engage.permissions import PUBLIC, Permission, can, requires
 from engage.records.attachments import ACCEPT, content_disposition
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
+log = logging.getLogger(__name__)
 
 
 def _deadline(consultation):
@@ -82,7 +88,9 @@ def index():
 def detail(slug):
     """Show a consultation to residents: proposals, documents, how to respond, events, the deadline."""
     consultation = load_public(slug)
-    return render_template("consultations/public/detail.html", consultation=consultation)
+    return render_template(
+        "consultations/public/detail.html", consultation=consultation, subscribe_form=SubscribeForm(formdata=None)
+    )
 
 
 @bp.get("/<slug>/events/<int:event_id>.ics")
@@ -498,3 +506,117 @@ def manage_fulfil_request(consultation_id, request_id):
             db.session.commit()
             flash("Request marked as fulfilled.", "success")
     return redirect(url_for(".manage_detail", consultation_id=consultation_id) + "#requests")
+
+
+# Email updates: subscribe (double opt-in), confirm, unsubscribe ------------------------------
+
+
+def subscribe_limit():
+    return current_app.config["SUBSCRIBE_RATE_LIMIT"]
+
+
+def takes_subscriptions(consultation):
+    """Updates are offered until the outcome is published (there is nothing to tell after that)."""
+    return consultation.status != ConsultationStatus.outcome_published
+
+
+@bp.route("/<slug>/subscribe", methods=["GET", "POST"])
+@requires(PUBLIC)
+@limiter.limit(subscribe_limit, methods=["POST"])
+def subscribe(slug):
+    """Ask for email updates on a consultation: we email a link, and only a confirmed address gets updates.
+
+    The answer is the same whether or not the address was subscribed already, so nobody can use the form
+    to find out who follows a consultation.
+    """
+    consultation = load_public(slug)
+    if not takes_subscriptions(consultation):
+        flash("The outcome of this consultation has been published, so there are no more updates to send.", "info")
+        return redirect(url_for(".detail", slug=slug))
+    form = SubscribeForm()
+    if form.validate_on_submit():
+        # A filled-in honeypot is a bot: answer as usual, store and send nothing.
+        if not form.website.data:
+            subscription_request = subscriptions.subscribe(consultation, form.email.data)
+            db.session.commit()
+            try:
+                subscriptions.send_request_email(subscription_request)
+            except (smtplib.SMTPException, OSError) as error:
+                log.warning(
+                    "Subscription email for consultation %s not sent: %s", consultation.id, type(error).__name__
+                )
+                subscriptions.sending_failed(subscription_request)
+                db.session.commit()
+                flash("Sorry, we could not send the email just now. Please try again later.", "error")
+                return redirect(url_for(".subscribe", slug=slug))
+        return redirect(url_for(".subscribe_sent", slug=slug))
+    status = 400 if form.is_submitted() else 200
+    return render_template("consultations/public/subscribe.html", consultation=consultation, form=form), status
+
+
+@bp.get("/<slug>/subscribe/check-your-email")
+@requires(PUBLIC)
+def subscribe_sent(slug):
+    """Tell the resident to look for the confirmation email (the same words for every address)."""
+    consultation = load_public(slug)
+    return render_template("consultations/public/subscribe_sent.html", consultation=consultation)
+
+
+def _bad_link(heading):
+    return render_template("consultations/public/subscription_link_invalid.html", heading=heading), 400
+
+
+@bp.route("/subscriptions/confirm/<token>", methods=["GET", "POST"])
+@requires(PUBLIC)
+def confirm_subscription(token):
+    """Confirm an email subscription from the emailed link: a button, so a mail scanner opening the
+    link confirms nothing."""
+    subscription = subscriptions.by_confirm_token(token)
+    if subscription is None:
+        return _bad_link("This confirmation link does not work")
+    consultation = subscription.consultation
+    form = ConfirmForm()
+    if subscription.confirmed_at is None and form.validate_on_submit():
+        subscriptions.confirm(subscription)
+        db.session.commit()
+    if subscription.confirmed_at is not None:
+        return render_template("consultations/public/subscribed.html", consultation=consultation)
+    return render_template(
+        "consultations/public/subscription_confirm.html", consultation=consultation, form=form
+    ), 400 if form.is_submitted() else 200
+
+
+@bp.route("/subscriptions/unsubscribe/<token>", methods=["GET", "POST"])
+@requires(PUBLIC)
+def unsubscribe(token):
+    """Stop email updates from the link in any of our emails: one click to this page, then a button."""
+    subscription = subscriptions.by_unsubscribe_token(token)
+    if subscription is None:
+        return _bad_link("This unsubscribe link does not work")
+    consultation = subscription.consultation
+    form = ConfirmForm()
+    if subscription.unsubscribed_at is None and form.validate_on_submit():
+        subscriptions.unsubscribe(subscription)
+        db.session.commit()
+    if subscription.unsubscribed_at is not None:
+        return render_template("consultations/public/unsubscribed.html", consultation=consultation)
+    return render_template(
+        "consultations/public/unsubscribe.html", consultation=consultation, form=form
+    ), 400 if form.is_submitted() else 200
+
+
+@bp.post("/subscriptions/unsubscribe/<token>/one-click")
+@requires(PUBLIC)
+@csrf.exempt
+def unsubscribe_one_click(token):
+    """RFC 8058 one-click unsubscribe, posted by mail programs from the List-Unsubscribe header.
+
+    No CSRF token: the mail program has none, and the unguessable token in the address is what
+    proves the request came from the email. Unsubscribing is the only thing it can do.
+    """
+    subscription = subscriptions.by_unsubscribe_token(token)
+    if subscription is None:
+        return "This unsubscribe link does not work.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+    subscriptions.unsubscribe(subscription)
+    db.session.commit()
+    return "You have unsubscribed.\n", 200, {"Content-Type": "text/plain; charset=utf-8"}

@@ -5,11 +5,13 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from engage import charts
+from engage.consultations import queries as consultation_queries
 from engage.dates import now_utc, to_london
 from engage.extensions import db
 from engage.main import queries
 from engage.permissions import PUBLIC, Permission, can, requires
 from engage.records import queries as records_queries
+from engage.responses.models import ResponseChannel
 
 bp = Blueprint("main", __name__)
 
@@ -38,6 +40,12 @@ def dashboard():
         recent=queries.recent_activity_of(current_user),
         systems=queries.place_tree(),
         topics=queries.active_topics(),
+        response_counts=(
+            consultation_queries.response_counts(now_utc())
+            if can(current_user, Permission.CONSULTATIONS_READ)
+            else None
+        ),
+        channels=list(ResponseChannel),
     )
 
 
