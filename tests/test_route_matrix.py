@@ -116,6 +116,19 @@ MATRIX = {
     # An upload belongs to the officer who made it: anyone else gets 404 (see test_import.py).
     "stakeholders.import_review": (Permission.STAKEHOLDERS_MANAGE, "officers_404"),
     "stakeholders.import_confirm": (Permission.STAKEHOLDERS_MANAGE, "officers_404"),
+    "surveys.edit": (Permission.CONSULTATIONS_READ, "staff"),
+    "surveys.create": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.edit_settings": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.add_page": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.edit_page": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.move_page": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.add_equality": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.add_question": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.edit_question": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.move_question": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    # Registered last (deleting the sample question, then its page), after every route that uses them.
+    "surveys.delete_question": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.delete_page": (Permission.CONSULTATIONS_MANAGE, "officers"),
 }
 
 
@@ -202,6 +215,9 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
         "request_id": factories.FormatRequestFactory(consultation=consultation).id,
         "attachment_id": factories.RecordAttachmentFactory(record=record).id,
     }
+    survey_page = factories.SurveyPageFactory(survey=factories.SurveyFactory(consultation=consultation), position=1)
+    objects["page_id"] = survey_page.id
+    objects["question_id"] = factories.QuestionFactory(page=survey_page).id
     db.session.commit()
     checks = mismatches = 0
     problems = []
