@@ -115,13 +115,15 @@ class QuestionForm(EngageForm):
         validate_choice=False,
     )
 
-    def __init__(self, *args, page, kind, question=None, **kwargs):
+    def __init__(self, *args, page, kind, question=None, responded=False, **kwargs):
         super().__init__(*args, obj=question, **kwargs)
         self.page, self.question = page, question
-        if question is not None and not page.is_equality and self.kind.data in QuestionKind.__members__:
+        #: Once a survey has responses a question keeps its type (the answers given must still fit it).
+        self.kind_locked = question is not None and (responded or page.is_equality)
+        if question is not None and not self.kind_locked and self.kind.data in QuestionKind.__members__:
             kind = QuestionKind(self.kind.data)
         self.question_kind = kind = QuestionKind(kind)
-        if question is None or page.is_equality:
+        if question is None or self.kind_locked:
             del self.kind
         if page.is_equality:
             # The standard equality questions: wording only, always optional, no conditions.

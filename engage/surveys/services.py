@@ -7,6 +7,7 @@ message is for the officer. Wording fixes stay allowed. The caller commits.
 """
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from engage import audit
 from engage.extensions import db
@@ -49,6 +50,15 @@ def default_privacy_notice(consultation):
 
 
 # Reads the rules need -----------------------------------------------------------------------------
+
+
+def load_tree(survey):
+    """Load the survey's pages, questions and options in three queries (the builder shows them all)."""
+    return db.session.scalars(
+        select(Survey)
+        .where(Survey.id == survey.id)
+        .options(selectinload(Survey.pages).selectinload(SurveyPage.questions).selectinload(Question.options))
+    ).one()
 
 
 def has_responses(survey):

@@ -66,6 +66,8 @@ def edit(consultation_id):
     """The survey builder: every page and question, with the officer's actions (staff may look)."""
     consultation = db.get_or_404(Consultation, consultation_id)
     survey = consultation.survey
+    if survey is not None:
+        services.load_tree(survey)
     return render_template(
         "surveys/edit.html",
         consultation=consultation,
@@ -192,7 +194,7 @@ def edit_question(consultation_id, question_id):
     """Edit a question: wording always; type, options and rules while no answer would be lost."""
     question = load_question(consultation_id, question_id)
     page = question.page
-    form = question_form(page, question.kind, question)
+    form = question_form(page, question.kind, question, responded=services.has_responses(page.survey))
     if form.validate_on_submit():
         try:
             services.update_question(question, actor=current_user, **form.values())

@@ -84,13 +84,17 @@ def test_removing_a_chosen_option_is_refused_an_unchosen_one_is_allowed(db, offi
     assert [o.label for o in choice.options] == ["Kept", "New"]
 
 
-def test_changing_a_questions_type_after_responses_is_refused(db, officer_client, post_form, answered):
+def test_changing_a_questions_type_after_responses_is_refused(db, officer_client, post_form, answered, officer):
     survey, text = answered["survey"], answered["text"]
-    response = post_form(url(survey, f"/questions/{text.id}/edit"), {"text": "Why?", "kind": "long_text"})
-    assert response.status_code == 400
-    assert "This survey already has responses, so a question's type cannot change" in plain(text_of(response))
+    form = plain(text_of(officer_client.get(url(survey, f"/questions/{text.id}/edit"))))
+    assert "The type cannot change now that the survey has responses" in form
+    # A forged type is ignored: the question keeps its type.
+    response = post_form(url(survey, f"/questions/{text.id}/edit"), {"text": "Why not?", "kind": "long_text"})
+    assert response.status_code == 302
     db.session.refresh(text)
-    assert text.kind == QuestionKind.short_text
+    assert text.kind == QuestionKind.short_text and text.text == "Why not?"
+    with pytest.raises(services.SurveyError, match="so a question's type cannot change"):
+        services.update_question(text, actor=officer, kind="long_text", text="Why?", help_text="", required=False)
 
 
 def test_wording_fixes_stay_allowed_after_responses(db, officer_client, post_form, answered):
