@@ -198,6 +198,9 @@ class QuestionForm(EngageForm):
             for n, f in self._fields.items()
             if n.startswith("option_") and n.removeprefix("option_") not in removed
         ]
+        if kind == QuestionKind.likert and len(kept) + len(labels) != len(LIKERT_LABELS):
+            self.options_text.errors.append("A Likert scale has five points: give it five labels, one per line")
+            return False
         if len(kept) + len(labels) < 2:
             self.options_text.errors.append(f"Enter at least two options for a {kind.label.lower()} question")
             return False

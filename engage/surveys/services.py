@@ -310,6 +310,8 @@ def _times(count):
 def _option_problem(kind, labels):
     if not kind.has_options:
         return None
+    if kind == QuestionKind.likert and len(labels) != len(LIKERT_LABELS):
+        return "A Likert scale has five points: give it five labels, one per line"
     if len(labels) < 2:
         return f"A {kind.label.lower()} question needs at least two options"
     if len(labels) > MAX_OPTIONS:

@@ -176,6 +176,7 @@ def test_the_kind_is_chosen_first_and_likert_starts_with_the_five_labels(officer
         ("single_choice", {"text": "Which?"}, "Enter at least two options for a single choice question"),
         ("multiple_choice", {"text": "Which?", "options_text": "Only one"}, "Enter at least two options"),
         ("single_choice", {"text": "Which?", "options_text": "Same\nsame"}, "Each option must be different"),
+        ("likert", {"text": "Agree?", "options_text": "Yes\nNo\nMaybe"}, "A Likert scale has five points"),
         ("single_choice", {"text": "Which?", "options_text": "a\n" + "x" * 100_000}, "The options must be 20,000"),
         ("single_choice", {"text": "Which?", "options_text": "a\n" + "x" * 400}, "Each option must be 300 characters"),
         ("number", {"text": "How many?", "min_value": "10", "max_value": "5"}, "must not be less than the lowest"),
@@ -397,3 +398,19 @@ def test_builder_pages_404_for_another_consultations_survey(officer_client, surv
     consultation = factories.ConsultationFactory()
     assert officer_client.get(f"/consultations/manage/{consultation.id}/survey/settings").status_code == 404
     assert officer_client.get("/consultations/manage/99999/survey").status_code == 404
+
+
+def test_huge_introduction_is_refused_and_nothing_changes(db, officer_client, post_form, survey):
+    before = stored(db)
+    response = post_form(builder_url(survey, "/settings"), {"introduction": "x" * 100_000, "privacy_notice": "Fine"})
+    assert response.status_code == 400 and "The introduction must be 10,000 characters or fewer" in text_of(response)
+    assert stored(db) == before and db.session.get(Survey, survey.id).privacy_version == 1
+
+
+def test_hostile_wording_is_shown_as_text(officer_client, survey, page):
+    question = factories.QuestionFactory(page=page, kind=QuestionKind.single_choice, options=[factories.HOSTILE, "B"])
+    later = factories.SurveyPageFactory(survey=survey, position=2)
+    factories.QuestionFactory(page=later, show_if_question=question, show_if_value=str(question.options[0].id))
+    for url in ("", f"/questions/{question.id}/edit", f"/pages/{later.id}/questions/new?kind=short_text"):
+        body = text_of(officer_client.get(builder_url(survey, url)))
+        assert "<script>" not in body.replace('<script nonce="', "")
