@@ -235,6 +235,8 @@ def test_show_if_on_a_choice_question_uses_an_option(db, officer_client, post_fo
     assert response.status_code == 302
     question = db.session.scalar(select(Question).where(Question.text == "Which bus?"))
     assert question.show_if_value == str(bus.id)
+    page_text = plain(main_content(officer_client.get(builder_url(survey))))
+    assert f"Shown only when the answer to “{choice.text}” (page 1) includes “Bus”" in page_text
     response = post_form(
         builder_url(survey, f"/pages/{later.id}/questions/new?kind=long_text"),
         {"text": "Which other?", "show_if": f"{choice.id}:99999"},
