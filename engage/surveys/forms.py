@@ -77,7 +77,12 @@ class ChooseKindForm(EngageForm):
         "What type of question?",
         choices=choices((k.value, k.label) for k in QuestionKind),
         validators=[InputRequired("Choose the type of question")],
+        validate_choice=False,
     )
+
+    def validate_kind(self, field):
+        if field.data not in QuestionKind.__members__:
+            raise ValidationError("Choose one of the types of question listed")
 
 
 class QuestionForm(EngageForm):

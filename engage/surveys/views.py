@@ -170,7 +170,7 @@ def add_question(consultation_id, page_id):
     context = {"survey": page.survey, "consultation": page.survey.consultation, "page": page, "question": None}
     chooser = ChooseKindForm(request.args)
     if page.is_equality or not chooser.validate():
-        if "kind" not in request.args:
+        if not request.args:  # first visit: nothing chosen yet, so no error to show
             chooser = ChooseKindForm(formdata=None)
         status = 400 if chooser.errors else 200
         return render_template("surveys/choose_kind.html", form=chooser, **context), status

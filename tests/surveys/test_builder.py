@@ -159,8 +159,11 @@ def test_the_kind_is_chosen_first_and_likert_starts_with_the_five_labels(officer
     url = builder_url(survey, f"/pages/{page.id}/questions/new")
     page_text = plain(text_of(officer_client.get(url)))
     assert "What type of question?" in page_text and "UK postcode" in page_text
-    response = officer_client.get(url + "?kind=nonsense")
-    assert response.status_code == 400 and "Not a valid choice" in text_of(response) or "Choose" in text_of(response)
+    assert "There is a problem" not in page_text
+    response = officer_client.get(url + "?step=kind")
+    assert response.status_code == 400 and "Choose the type of question" in text_of(response)
+    response = officer_client.get(url + "?step=kind&kind=nonsense")
+    assert response.status_code == 400 and "Choose one of the types of question listed" in text_of(response)
     form = text_of(officer_client.get(url + "?kind=likert"))
     assert "Strongly agree\nAgree\nNeither agree nor disagree\nDisagree\nStrongly disagree" in form
     form = text_of(officer_client.get(url + "?kind=rating"))
