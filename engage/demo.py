@@ -3,6 +3,7 @@
 Loading is idempotent: each item is looked up by its natural key and only added when missing.
 """
 
+import random
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from engage.permissions import Role
 from engage.records import services as record_services
 from engage.records.models import ActionStatus, EngagementRecord, RecordAction, RecordKind, Sensitivity
 from engage.reference.models import Place, PlaceKind, Topic
+from engage.responses.models import Answer, EqualityAnswer, PublishConsent, RespondentType, Response, ResponseChannel
 from engage.stakeholders import services as stakeholder_services
 from engage.stakeholders.models import (
     Channel,
@@ -30,6 +32,8 @@ from engage.stakeholders.models import (
     ProgrammeGroup,
     SeldomHeardGroup,
 )
+from engage.surveys import services as survey_services
+from engage.surveys.models import LIKERT_LABELS, QuestionKind
 from engage.themes import services as theme_services
 from engage.themes.models import Theme, ThemeEvidence, title_key
 
@@ -825,6 +829,7 @@ def load_demo():
     added["actions"] = _load_actions()
     added["themes"] = _load_themes()
     added["consultations"] = _load_consultations(by_name)
+    added["survey responses"] = _load_demo_survey()
     db.session.flush()
     return added
 
@@ -1143,6 +1148,228 @@ def _add_demo_documents(consultation, officer):
     )
     document = consultation.documents[-1]
     document.added_at = document.current.added_at = consultation.opens_at
+
+
+DEMO_SURVEY_SLUG = "urgent-treatment-centres-west-kent"
+DEMO_SURVEY_INTRODUCTION = """This survey takes about five minutes. It asks how you use urgent care now and which of the
+three options you prefer. You can save your answers and come back later."""
+Q = QuestionKind
+#: The open demonstration consultation's survey: page title -> questions as
+#: (kind, text, required, options or (low, high) bounds, show-if (question number, answer) or None).
+DEMO_SURVEY = [
+    (
+        "Using urgent care",
+        [
+            (Q.yes_no, "Have you or someone you care for used an urgent treatment centre in West Kent in the last "
+             "12 months?", True, None, None),
+            (Q.multiple_choice, "How do you usually get to urgent care?", True,
+             ["Car", "Bus", "Taxi", "Walking or cycling", "A lift from someone else", "Community transport"], None),
+            (Q.likert, "Urgent treatment centres should be open from 8am to 10pm every day, rather than round the "
+             "clock, if that means shorter waits.", True, list(LIKERT_LABELS), None),
+            (Q.number, "How many minutes would you be willing to travel to an urgent treatment centre?", False,
+             (0, 240), None),
+            (Q.postcode, "What is your postcode?", False, None, None),
+        ],
+    ),
+    (
+        "Your views on the options",
+        [
+            (Q.rating, "How would you rate your last visit to an urgent treatment centre?", True, (1, 5), (1, "yes")),
+            (Q.long_text, "What would have made your last visit better?", False, None, (1, "yes")),
+            (Q.single_choice, "Which option do you prefer?", True,
+             ["Option A: both centres open round the clock",
+              "Option B: Maidstone round the clock, Tunbridge Wells 8am to 10pm",
+              "Option C: both centres open 8am to 10pm, with more GP appointments in the evening",
+              "No preference"], None),
+            (Q.long_text, "Why did you choose that option?", False, None, None),
+            (Q.date, "When did you last need urgent care?", False, None, None),
+        ],
+    ),
+]  # fmt: skip
+DEMO_HELP = {
+    "What is your postcode?": "So we can see how far people would travel. We never use it to contact you.",
+    "When did you last need urgent care?": "An approximate date is fine.",
+}
+DEMO_RESPONSES = 300
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+DEMO_DISTRICTS = ("ME14", "ME15", "ME16", "ME17", "ME18", "ME19", "TN1", "TN2", "TN4", "TN9", "TN10", "TN11", "TN12")
+DEMO_VISIT_COMMENTS = (
+    "A shorter wait. We were there for nearly four hours with a toddler.",
+    "Clearer signs from the car park, and somewhere to sit that was not in a draught.",
+    "Being told how long the wait would be when we arrived.",
+    "It was fine: quick and friendly staff.",
+    "Being able to book a time through 111 instead of queueing.",
+    "An interpreter. My mother does not speak much English and I had to translate.",
+)
+DEMO_REASONS = (
+    "Injuries do not keep office hours: my son broke his wrist at 2am.",
+    "I would rather have shorter waits in the day than a centre that is open all night but understaffed.",
+    "Pembury is a long way from us without a car.",
+    "As long as 111 can tell me where to go, the hours matter less.",
+    "Evening GP appointments would stop a lot of people needing urgent care at all.",
+    "Maidstone is the bigger town and should have the 24-hour service.",
+)
+DEMO_ORGANISATIONS = (
+    "Maidstone Carers Network (demonstration)",
+    "Tunbridge Wells Parents Forum (demonstration)",
+    "West Kent Older People's Group (demonstration)",
+)
+
+
+def _demo_reference(rng, taken):
+    """A reference in the journey's format ("K7MP-4QXD"), unique among ``taken``."""
+    while True:
+        code = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(8))
+        reference = f"{code[:4]}-{code[4:]}"
+        if reference not in taken:
+            taken.add(reference)
+            return reference
+
+
+def _load_demo_survey():
+    """Give the open demonstration consultation its survey (ten questions and the equality section) and
+    about 300 synthetic responses; return how many responses were added (0 when it has a survey already)."""
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == DEMO_SURVEY_SLUG))
+    if consultation is None or consultation.survey is not None:
+        return 0
+    officer = account_services.find_user_by_email("officer@example.org")
+    survey = survey_services.create_survey(consultation, actor=officer)
+    survey_services.update_survey(
+        survey, actor=officer, introduction=DEMO_SURVEY_INTRODUCTION, privacy_notice=survey.privacy_notice
+    )
+    questions = []
+    for index, (title, specs) in enumerate(DEMO_SURVEY):
+        if index == 0:
+            page = survey.pages[0]
+            survey_services.rename_page(page, actor=officer, title=title)
+        else:
+            page = survey_services.add_page(survey, actor=officer, title=title)
+        for kind, text, required, extra, show_if in specs:
+            condition = None
+            value = ""
+            if show_if:
+                condition = questions[show_if[0] - 1]
+                value = show_if[1]
+            questions.append(
+                survey_services.add_question(
+                    page,
+                    actor=officer,
+                    kind=kind,
+                    text=text,
+                    help_text=DEMO_HELP.get(text, ""),
+                    required=required,
+                    options=extra if kind.has_options else (),
+                    min_value=extra[0] if kind in (Q.number, Q.rating) else None,
+                    max_value=extra[1] if kind in (Q.number, Q.rating) else None,
+                    show_if_question=condition,
+                    show_if_value=value,
+                )
+            )
+    equality_page = survey_services.add_equality_section(survey, actor=officer)
+    db.session.flush()
+    return _load_demo_responses(consultation, survey, questions, equality_page.questions, officer)
+
+
+def _demo_answers(rng, questions, today):
+    """One respondent's answers as (question, option id, text, number) rows, following show-if and required."""
+    used, travel, likert, minutes, postcode, rating, better, option, why, when = questions
+    rows = []
+    has_used = rng.random() < 0.6
+    rows.append((used, None, "yes" if has_used else "no", None))
+    for choice in rng.sample(travel.options, rng.choice((1, 1, 1, 2))):
+        rows.append((travel, choice.id, "", None))
+    rows.append((likert, rng.choices(likert.options, weights=(15, 25, 20, 25, 15))[0].id, "", None))
+    if rng.random() < 0.6:
+        rows.append((minutes, None, "", rng.choice((10, 15, 20, 30, 30, 45, 60, 90))))
+    district = rng.choice(DEMO_DISTRICTS)
+    if rng.random() < 0.7:
+        suffix = f"{rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        rows.append((postcode, None, f"{district} {suffix}", None))
+    if has_used:
+        rows.append((rating, None, "", rng.choices((1, 2, 3, 4, 5), weights=(8, 12, 25, 35, 20))[0]))
+        if rng.random() < 0.4:
+            rows.append((better, None, rng.choice(DEMO_VISIT_COMMENTS), None))
+    rows.append((option, rng.choices(option.options, weights=(45, 25, 20, 10))[0].id, "", None))
+    if rng.random() < 0.5:
+        rows.append((why, None, rng.choice(DEMO_REASONS), None))
+    if rng.random() < 0.4:
+        rows.append((when, None, (today - timedelta(days=rng.randint(3, 365))).isoformat(), None))
+    return rows, district
+
+
+def _demo_equality_answers(rng, questions, district):
+    rows = []
+    for question in questions:
+        if rng.random() >= 0.85:
+            continue
+        if question.equality_key == "postcode_district":
+            rows.append((question, None, district))
+        elif rng.random() < 0.06:
+            rows.append((question, question.options[-1].id, ""))
+        elif question.equality_key == "ethnic_group":
+            weights = [70 if o.label.startswith("White: English") else 2 for o in question.options[:-1]]
+            rows.append((question, rng.choices(question.options[:-1], weights=weights)[0].id, ""))
+        else:
+            rows.append((question, rng.choice(question.options[:-1]).id, ""))
+    return rows
+
+
+def _load_demo_responses(consultation, survey, questions, equality_questions, officer):
+    """Bulk-insert the synthetic responses (deterministic: the same every time) and their answers."""
+    rng = random.Random(20190816)
+    now = now_utc()
+    today = to_london(now).date()
+    window = (now - consultation.opens_at).total_seconds()
+    taken = set(db.session.scalars(select(Response.reference)))
+    responses, answers, equality_answers = [], [], []
+    for _ in range(DEMO_RESPONSES):
+        channel = rng.choices(
+            (ResponseChannel.online, ResponseChannel.post, ResponseChannel.email), weights=(85, 10, 5)
+        )[0]
+        online = channel == ResponseChannel.online
+        organisation = rng.choice(DEMO_ORGANISATIONS) if rng.random() < 0.06 else ""
+        reference = _demo_reference(rng, taken)
+        responses.append(
+            {
+                "consultation_id": consultation.id,
+                "reference": reference,
+                "channel": channel,
+                "respondent_type": RespondentType.organisation if organisation else RespondentType.individual,
+                "organisation_name": organisation,
+                "publish_consent": rng.choices(list(PublishConsent), weights=(50, 10, 40))[0],
+                "privacy_version": survey.privacy_version if online else None,
+                "submitted_at": consultation.opens_at + timedelta(seconds=rng.uniform(0, window)),
+                "submission_key": f"demo-{rng.getrandbits(128):032x}" if online else None,
+                "entered_by_id": None if online or officer is None else officer.id,
+            }
+        )
+        rows, district = _demo_answers(rng, questions, today)
+        answers.append((reference, rows))
+        equality_answers.append((reference, _demo_equality_answers(rng, equality_questions, district)))
+    db.session.execute(Response.__table__.insert(), responses)
+    ids = dict(
+        db.session.execute(
+            select(Response.reference, Response.id).where(Response.consultation_id == consultation.id)
+        ).all()
+    )
+    db.session.execute(
+        Answer.__table__.insert(),
+        [
+            {"response_id": ids[reference], "question_id": q.id, "option_id": option, "text": text, "number": number}
+            for reference, rows in answers
+            for q, option, text, number in rows
+        ],
+    )
+    db.session.execute(
+        EqualityAnswer.__table__.insert(),
+        [
+            {"response_id": ids[reference], "question_id": q.id, "option_id": option, "text": text, "number": None}
+            for reference, rows in equality_answers
+            for q, option, text in rows
+        ],
+    )
+    audit.record(None, "import", None, ["responses"], object_type="consultations", object_id=str(consultation.id))
+    return len(responses)
 
 
 def database_is_empty():

@@ -16,7 +16,12 @@ NAVIGATION = [
     ("Stakeholders", "stakeholders.map", Permission.STAKEHOLDERS_READ, "stakeholders."),
     ("Engagement records", "records.index", Permission.RECORDS_READ, "records."),
     ("Themes", "themes.index", Permission.THEMES_READ, "themes."),
-    ("Consultations", "consultations.manage_index", Permission.CONSULTATIONS_READ, "consultations.manage"),
+    (
+        "Consultations",
+        "consultations.manage_index",
+        Permission.CONSULTATIONS_READ,
+        ("consultations.manage", "surveys."),
+    ),
     ("Users", "admin.users", Permission.ADMIN_USERS, "admin.user"),
     # One item for the three lists of reference data (each page links to the other two), so an
     # administrator's header fits without folding items into "More".

@@ -127,6 +127,19 @@ MATRIX = {
     "consultations.confirm_subscription": (PUBLIC, "public"),
     "consultations.unsubscribe": (PUBLIC, "public"),
     "consultations.unsubscribe_one_click": (PUBLIC, "public"),
+    "surveys.edit": (Permission.CONSULTATIONS_READ, "staff"),
+    "surveys.create": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.edit_settings": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.add_page": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.edit_page": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.move_page": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.add_equality": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.add_question": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.edit_question": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.move_question": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    # Registered last (deleting the sample question, then its page), after every route that uses them.
+    "surveys.delete_question": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "surveys.delete_page": (Permission.CONSULTATIONS_MANAGE, "officers"),
 }
 
 
@@ -214,6 +227,9 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
         "request_id": factories.FormatRequestFactory(consultation=consultation).id,
         "attachment_id": factories.RecordAttachmentFactory(record=record).id,
     }
+    survey_page = factories.SurveyPageFactory(survey=factories.SurveyFactory(consultation=consultation), position=1)
+    objects["page_id"] = survey_page.id
+    objects["question_id"] = factories.QuestionFactory(page=survey_page).id
     db.session.commit()
     checks = mismatches = 0
     problems = []
