@@ -17,6 +17,7 @@ NAVIGATION = [
     ("Engagement records", "records.index", Permission.RECORDS_READ, "records."),
     ("Themes", "themes.index", Permission.THEMES_READ, "themes."),
     ("Consultations", "consultations.manage_index", Permission.CONSULTATIONS_READ, "consultations.manage"),
+    ("Charters", "charters.manage_index", Permission.CHARTERS_READ, "charters.manage"),
     ("Users", "admin.users", Permission.ADMIN_USERS, "admin.user"),
     # One item for the three lists of reference data (each page links to the other two), so an
     # administrator's header fits without folding items into "More".
