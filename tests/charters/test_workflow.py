@@ -1,7 +1,7 @@
 """The workflow: drafting -> open for comment (London closing time) -> awaiting approval -> adopted, or back;
 approvals record who, which version, when and for which body; only adopted versions are public."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
