@@ -1209,7 +1209,18 @@ def _load_charters(places):
         section_key=v3.sections[-1].key,
         body="Finance have confirmed the expenses policy covers travel and care costs.",
     )
-    today = to_london(now_utc()).date()
+    # The history happened over the past three weeks (the services stamp everything "now").
+    now = now_utc()
+    for obj, days_ago in (
+        (charter.versions[0], 21),
+        (v2, 14),
+        (review, 12),
+        (review.replies[0], 8),
+        (v3, 7),
+    ):
+        obj.created_at = now - timedelta(days=days_ago)
+    review.resolved_at = now - timedelta(days=7)
+    today = to_london(now).date()
     charter_services.open_for_comment(charter, actor=officer, closes_at=_london(today + timedelta(days=28), 23, 59))
     charter_services.add_resident_comment(
         charter,

@@ -19,19 +19,60 @@ def tokens(text):
     return _TOKENS.findall(text or "")
 
 
-def word_diff(old, new):
-    """Return safe HTML of ``new`` with what ``old`` lost in <del> and what it gained in <ins>."""
-    a, b = tokens(old), tokens(new)
+#: Below this similarity two lines are shown as one removed and one added, not word by word: a
+#: rewritten sentence marked word by word is a jumble of the few words the two happen to share.
+REWRITE_RATIO = 0.5
+
+
+def _removed(text):
+    return Markup("<del>{}</del>").format(text) if text else Markup("")
+
+
+def _added(text):
+    return Markup("<ins>{}</ins>").format(text) if text else Markup("")
+
+
+def _word_level(a, b):
     parts = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        removed, added = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
         if op == "equal":
-            parts.append(added)
+            parts.append(escape("".join(b[j1:j2])))
             continue
-        if op in ("delete", "replace"):
-            parts.append(Markup("<del>{}</del>").format(removed))
-        if op in ("insert", "replace"):
-            parts.append(Markup("<ins>{}</ins>").format(added))
+        parts.append(_removed("".join(a[i1:i2])))
+        parts.append(_added("".join(b[j1:j2])))
+    return Markup("").join(parts)
+
+
+def _line_pair(old_line, new_line):
+    a, b = tokens(old_line), tokens(new_line)
+    # Likeness counts words and punctuation only: shared spaces would make any two sentences look alike.
+    words_a, words_b = [t for t in a if not t.isspace()], [t for t in b if not t.isspace()]
+    if SequenceMatcher(None, words_a, words_b, autojunk=False).ratio() < REWRITE_RATIO:
+        return _removed(old_line) + _added(new_line)
+    return _word_level(a, b)
+
+
+def word_diff(old, new):
+    """Return safe HTML of ``new`` with what ``old`` lost in <del> and what it gained in <ins>.
+
+    Lines are matched first; changed lines that are still alike are marked word by word within
+    the sentence, and lines rewritten beyond recognition are shown as removed and added whole.
+    """
+    a, b = (old or "").splitlines(keepends=True), (new or "").splitlines(keepends=True)
+    parts = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(escape("".join(b[j1:j2])))
+        elif op == "delete":
+            parts.append(_removed("".join(a[i1:i2])))
+        elif op == "insert":
+            parts.append(_added("".join(b[j1:j2])))
+        else:
+            olds, news = a[i1:i2], b[j1:j2]
+            for old_line, new_line in zip(olds, news, strict=False):
+                parts.append(_line_pair(old_line, new_line))
+            parts.append(_removed("".join(olds[len(news) :])))
+            parts.append(_added("".join(news[len(olds) :])))
     return Markup("").join(parts)
 
 

@@ -21,9 +21,12 @@ def test_a_replaced_word_shows_both_the_old_and_the_new_word():
 
 
 def test_markup_in_either_version_is_escaped_before_it_is_marked():
-    html = str(word_diff("<b>old</b>", "<script>alert('x')</script> new"))
+    html = str(word_diff("<b>old</b> text here", "<script>alert('x')</script> text here"))
     assert "<script>" not in html and "<b>" not in html
-    assert "&lt;" in html and "<ins>script</ins>" in html and "<del>b</del>" in html
+    assert "&lt;<del>b</del><ins>script</ins>&gt;" in html
+    assert str(word_diff("Old words.", "<script>")) == "<del>Old words.</del><ins>&lt;script&gt;</ins>"
+    lightly = str(word_diff("Tell us <b>now</b> please.", "Tell us <i>now</i> please."))
+    assert "<del>b</del><ins>i</ins>" in lightly and "<b>" not in lightly and "<i>" not in lightly
     assert str(word_diff("", "<script>")) == "<ins>&lt;script&gt;</ins>"
 
 
@@ -49,3 +52,17 @@ def test_sections_are_matched_by_key_so_renames_moves_additions_and_removals_sho
 def test_identical_versions_have_no_changes():
     same = version(("a", "Our promise", "We listen."))
     assert not diff_versions(same, same).has_changes
+
+
+def test_a_rewritten_line_shows_whole_while_a_lightly_edited_line_is_marked_word_by_word():
+    old = "- We will involve patients in our programmes.\n- We will tell people what we did.\n"
+    new = "- Patient representatives sit on every key programme group.\n- We will tell people what we did, within three months.\n"
+    html = str(word_diff(old, new))
+    assert "<del>- We will involve patients in our programmes.\n</del>" in html
+    assert "<ins>- Patient representatives sit on every key programme group.\n</ins>" in html
+    assert "what we did<ins>, within three months</ins>." in html
+
+
+def test_lines_added_or_removed_among_unchanged_lines_are_marked_whole():
+    html = str(word_diff("one\ntwo\n", "one\nnew line\ntwo\n"))
+    assert html == "one\n<ins>new line\n</ins>two\n"
