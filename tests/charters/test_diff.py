@@ -56,7 +56,10 @@ def test_identical_versions_have_no_changes():
 
 def test_a_rewritten_line_shows_whole_while_a_lightly_edited_line_is_marked_word_by_word():
     old = "- We will involve patients in our programmes.\n- We will tell people what we did.\n"
-    new = "- Patient representatives sit on every key programme group.\n- We will tell people what we did, within three months.\n"
+    new = (
+        "- Patient representatives sit on every key programme group.\n"
+        "- We will tell people what we did, within three months.\n"
+    )
     html = str(word_diff(old, new))
     assert "<del>- We will involve patients in our programmes.\n</del>" in html
     assert "<ins>- Patient representatives sit on every key programme group.\n</ins>" in html

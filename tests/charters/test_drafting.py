@@ -100,9 +100,11 @@ def test_saving_with_nothing_changed_or_no_summary_is_refused(app, client, login
 
 
 def test_a_stale_save_is_refused_with_an_explanation_and_a_diff_of_what_changed(
-    app, client, login_as, post_form, officer, admin, make_app
+    app, client, login_as, post_form, officer, admin
 ):
-    charter = factories.CharterFactory()
+    charter = factories.CharterFactory(
+        sections=[("Our promise", "We will listen to patients."), ("Taking part", "Join.")]
+    )
     (k1, h1, b1), second = [(s.key, s.heading, s.body) for s in charter.latest.sections]
     login_as(officer)
     url = f"/charters/manage/{charter.id}/edit"
