@@ -46,7 +46,9 @@ class CharterForm(EngageForm):
     """A charter's details; a new charter also takes its first section."""
 
     title = StringField(
-        "Title", filters=[strip_whitespace], validators=[DataRequired("Enter a title"), Length(max=200)]
+        "Title",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Enter a title"), Length(max=200, message="Keep the title to 200 characters")],
     )
     slug = StringField(
         "Web address",
@@ -72,7 +74,10 @@ class CharterForm(EngageForm):
     heading = StringField(
         "Heading of the first section",
         filters=[strip_whitespace],
-        validators=[DataRequired("Enter a heading for the first section"), Length(max=200)],
+        validators=[
+            DataRequired("Enter a heading for the first section"),
+            Length(max=200, message="Keep the heading to 200 characters"),
+        ],
     )
     body = TextAreaField(
         "Text of the first section",
@@ -139,14 +144,20 @@ class SectionForm(EngageForm):
         csrf = False
 
     key = HiddenField(filters=[strip_whitespace])
-    heading = StringField("Heading", filters=[strip_whitespace], validators=[Length(max=200)])
+    heading = StringField(
+        "Heading",
+        filters=[strip_whitespace],
+        validators=[Length(max=200, message="Keep each section heading to 200 characters")],
+    )
     body = TextAreaField(
         "Text",
         description="You can use Markdown: **bold**, lists with -, links",
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
         validators=[LengthWithCount(BODY_MAX, "The section text")],
     )
-    position = StringField("Position", filters=[strip_whitespace], validators=[Length(max=4)])
+    position = StringField(
+        "Position", filters=[strip_whitespace], validators=[Length(max=4, message="Enter a position like 3")]
+    )
     remove = BooleanField("Remove this section")
 
     @property

@@ -1,5 +1,6 @@
 """Drafting a charter: versions on every save, restore, stale-save refusal, comparing versions, bad input."""
 
+import pytest
 from sqlalchemy import select
 
 from engage.audit import AuditEntry
@@ -189,3 +190,75 @@ def test_the_edit_form_carries_the_version_it_started_from(app, client, login_as
     login_as(officer)
     body = text_of(client.get(f"/charters/manage/{charter.id}/edit"))
     assert 'name="base_version" type="hidden" value="1"' in body
+
+
+def test_a_long_heading_or_position_gets_a_clear_message_and_nothing_is_stored(
+    app, client, login_as, post_form, officer
+):
+    charter = factories.CharterFactory()
+    login_as(officer)
+    data = edit_data(charter)
+    data["sections-0-heading"] = "h" * 201
+    data["sections-1-position"] = "second"
+    response = post_form(f"/charters/manage/{charter.id}/edit", data)
+    page = plain(main_content(response))
+    assert response.status_code == 400
+    assert "Keep each section heading to 200 characters" in page
+    assert "Enter the position of section 2 as a whole number" in page
+    assert count_rows(db, CharterVersion) == 1
+
+
+def test_nul_characters_are_dropped_not_stored(app, client, login_as, post_form, officer):
+    charter = factories.CharterFactory()
+    login_as(officer)
+    data = edit_data(charter, summary="Null\x00 bytes")
+    data["sections-0-body"] = "Text with a \x00 NUL"
+    assert post_form(f"/charters/manage/{charter.id}/edit", data).status_code == 302
+    db.session.refresh(charter)
+    assert charter.latest.sections[0].body == "Text with a  NUL" and charter.latest.summary == "Null bytes"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "Enter a title"),
+        ({"heading": ""}, "Enter a heading for the first section"),
+        ({"slug": "Not A Slug!"}, "Use only lower-case letters"),
+        ({"slug": "manage"}, "used by Engage itself"),
+        ({"owner_id": "99999"}, "Choose the owner from the list"),
+        ({"owner_id": "abc"}, "Choose the owner from the list"),
+        ({"places": ["abc"]}, "Choose places it covers from the list"),
+        ({"body": "x" * 50_001}, "must be 50,000 characters or fewer"),
+    ],
+)
+def test_bad_new_charter_details_get_clear_messages_and_nothing_is_stored(
+    app, client, login_as, post_form, officer, changes, message
+):
+    login_as(officer)
+    response = post_form("/charters/manage/new", {**NEW, "owner_id": str(officer.id), **changes})
+    assert response.status_code == 400
+    assert message in plain(main_content(response))
+    assert count_rows(db, Charter) == 0 and count_rows(db, CharterVersion) == 0
+
+
+def test_a_web_address_already_in_use_is_refused(app, client, login_as, post_form, officer):
+    factories.CharterFactory(slug="west-kent-patient-involvement")
+    login_as(officer)
+    response = post_form("/charters/manage/new", {**NEW, "owner_id": str(officer.id)})
+    assert response.status_code == 400 and "Another charter already uses that web address" in plain(
+        main_content(response)
+    )
+
+
+def test_details_are_edited_without_a_new_version_and_audited_by_field_name(app, client, login_as, post_form, officer):
+    charter = factories.CharterFactory()
+    login_as(officer)
+    url = f"/charters/manage/{charter.id}/details"
+    response = post_form(
+        url, {"title": "New title", "slug": charter.slug, "purpose": "New purpose", "owner_id": str(officer.id)}
+    )
+    assert response.status_code == 302
+    db.session.refresh(charter)
+    assert charter.title == "New title" and len(charter.versions) == 1
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "charters")).all()[-1]
+    assert entry.changed_fields == ["owner_id", "purpose", "title"]
