@@ -124,7 +124,9 @@ def comment(charter_slug):
     if not form.is_submitted():
         form.version_number.data = str(version.number)
         form.section.data = request.args.get("section")
-    if charter.accepting_resident_comments and form.validate_on_submit():
+    if form.is_submitted() and not charter.accepting_resident_comments:
+        form.form_errors.append("Comments on this draft have closed, so we could not accept yours")
+    elif form.validate_on_submit():
         # A filled-in honeypot is a bot: thank it as usual, store nothing.
         if not form.website.data:
             commented_on = charter.version(int(form.version_number.data)) or version

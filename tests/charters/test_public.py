@@ -123,7 +123,8 @@ def test_a_comment_after_the_closing_time_is_refused_and_not_stored(app, client,
         data={"csrf_token": token, "version_number": "1", "section": charter.latest.sections[0].key, "body": "Late"},
     )
     assert response.status_code == 400
-    assert "Comments on this draft have closed" in plain(main_content(response))
+    assert "Comments on this draft have closed, so we could not accept yours" in plain(main_content(response))
+    assert page_title(response).startswith("Error:")
     assert count_rows(db, CharterComment) == 0
     assert "Comment on this section" not in plain(main_content(client.get(f"/charters/{charter.slug}/draft")))
 
