@@ -94,6 +94,7 @@ def import_all_models():
         search,  # noqa: F401, I001  (attaches the search index DDL to the records table)
     )
     from engage.accounts import models as accounts_models  # noqa: F401
+    from engage.charters import models as charters_models  # noqa: F401
     from engage.consultations import models as consultation_models  # noqa: F401
     from engage.records import models as records_models  # noqa: F401
     from engage.records import rules as records_rules  # noqa: F401  (registers object-level rules)
@@ -118,6 +119,9 @@ def register_blueprints(app):
     for bp in (main_bp, accounts_bp, admin_bp, stakeholders_bp, records_bp, themes_bp, consultations_bp):
         app.register_blueprint(bp)
     app.register_blueprint(surveys_bp)
+    from engage.charters.views import bp as charters_bp
+
+    app.register_blueprint(charters_bp)
 
 
 def register_errorhandlers(app):

@@ -830,6 +830,7 @@ def load_demo():
     added["themes"] = _load_themes()
     added["consultations"] = _load_consultations(by_name)
     added["survey responses"] = _load_demo_survey()
+    added["charters"] = _load_charters(by_name)
     db.session.flush()
     return added
 
@@ -1381,3 +1382,123 @@ def demo_users_exist():
     """Return True when the demo users are present (so the sign-ins can be printed)."""
     emails = [email for email, *_ in DEMO_USERS]
     return db.session.scalar(select(func.count()).select_from(User).where(User.email.in_(emails))) == len(emails)
+
+
+#: The West Kent patient involvement charter, as drafted in three versions: (heading, body) per section.
+CHARTER_V1 = [
+    (
+        "Why we have this charter",
+        "West Kent Health and Care Partnership said it would work with patients to develop a patient "
+        "involvement charter. This charter sets out how patients, carers and residents take part in "
+        "planning and improving health and care in West Kent.",
+    ),
+    (
+        "Our promises",
+        "- We will involve patients in our programmes.\n"
+        "- We will listen to what patients and residents tell us.\n"
+        "- We will tell people what we did with their views.",
+    ),
+    (
+        "How you can take part",
+        "Join a patient panel, answer a survey, or come to one of our events. You can also contact "
+        "Healthwatch Kent, who will pass your views on.",
+    ),
+]
+CHARTER_V2_PROMISES = (
+    "- We will have patient representatives on all our key programme groups, such as frailty and mental health.\n"
+    "- We will co-produce new ways of working with patients and residents from the start, not at the end.\n"
+    "- We will ask for feedback on new services as they start, and use it to improve them.\n"
+    "- We will tell people what we did with their views, within three months."
+)
+CHARTER_V3_EXTRA = (
+    "Making it easy to take part",
+    "We will pay reasonable travel and care costs for patient representatives, offer meetings at different "
+    "times of day and online, and provide papers in easy read and other formats on request.",
+)
+
+
+def _load_charters(places):
+    """Add the West Kent patient involvement charter: three versions, comments from each role, one
+    resident's comment waiting for moderation, open for comment. Return how many charters were added."""
+    from engage.charters import services as charter_services
+    from engage.charters.models import Charter
+
+    slug = "west-kent-patient-involvement-charter"
+    if db.session.scalar(select(Charter.id).where(Charter.slug == slug)) is not None:
+        return 0
+    officer = account_services.find_user_by_email("officer@example.org")
+    reviewer = account_services.find_user_by_email("reviewer@example.org")
+    admin = account_services.find_user_by_email("admin@example.org")
+    (heading, body), *rest = CHARTER_V1
+    charter = charter_services.create_charter(
+        actor=officer,
+        title="West Kent patient involvement charter",
+        slug=slug,
+        purpose="How West Kent Health and Care Partnership involves patients, carers and residents in planning "
+        "and improving care, written with them.",
+        owner_id=getattr(officer, "id", None),
+        places=[places["West Kent"]],
+        heading=heading,
+        body=body,
+    )
+    v2 = charter_services.save_version(
+        charter,
+        actor=officer,
+        base_number=1,
+        sections=[
+            {"key": charter.latest.sections[0].key, "heading": heading, "body": body},
+            *({"key": None, "heading": h, "body": b} for h, b in rest),
+        ],
+        summary="Added our promises and how to take part",
+    )
+    keys = [s.key for s in v2.sections]
+    review = charter_services.add_comment(
+        charter,
+        actor=reviewer,
+        version=v2,
+        section_key=keys[1],
+        body="These promises are vague. Patients told us they want representatives on every programme group, "
+        "and to hear back within a set time.",
+    )
+    charter_services.add_reply(review, actor=officer, body="Agreed: version 3 names the programme groups and a time.")
+    v3_sections = [
+        {"key": s.key, "heading": s.heading, "body": CHARTER_V2_PROMISES if s.key == keys[1] else s.body}
+        for s in v2.sections
+    ]
+    v3 = charter_services.save_version(
+        charter,
+        actor=officer,
+        base_number=v2.number,
+        sections=[*v3_sections, {"key": None, "heading": CHARTER_V3_EXTRA[0], "body": CHARTER_V3_EXTRA[1]}],
+        summary="Made the promises specific (programme groups, co-production, feedback within three months); "
+        "added costs and formats",
+    )
+    charter_services.set_resolved(review, actor=reviewer, resolved=True)
+    charter_services.add_comment(
+        charter,
+        actor=admin,
+        version=v3,
+        section_key=v3.sections[-1].key,
+        body="Finance have confirmed the expenses policy covers travel and care costs.",
+    )
+    # The history happened over the past three weeks (the services stamp everything "now").
+    now = now_utc()
+    for obj, days_ago in (
+        (charter.versions[0], 21),
+        (v2, 14),
+        (review, 12),
+        (review.replies[0], 8),
+        (v3, 7),
+    ):
+        obj.created_at = now - timedelta(days=days_ago)
+    review.resolved_at = now - timedelta(days=7)
+    today = to_london(now).date()
+    charter_services.open_for_comment(charter, actor=officer, closes_at=_london(today + timedelta(days=28), 23, 59))
+    charter_services.add_resident_comment(
+        charter,
+        version=v3,
+        section_key=v3.sections[2].key,
+        body="Please hold some meetings in the evening: I care for my mum during the day.",
+        name="A carer in Tonbridge",
+    )
+    return 1

@@ -38,6 +38,9 @@ class Permission(StrEnum):
     ADMIN_AUDIT = "admin:audit"
     ADMIN_REFERENCE = "admin:reference"
     ADMIN_USERS = "admin:users"
+    CHARTERS_COMMENT = "charters:comment"
+    CHARTERS_MANAGE = "charters:manage"
+    CHARTERS_READ = "charters:read"
     CONSULTATIONS_MANAGE = "consultations:manage"
     CONSULTATIONS_READ = "consultations:read"
     DASHBOARD_VIEW = "dashboard:view"
@@ -57,6 +60,8 @@ PUBLIC = "public"
 
 _STAFF = {
     Permission.ACCOUNT_MANAGE,
+    Permission.CHARTERS_COMMENT,
+    Permission.CHARTERS_READ,
     Permission.CONSULTATIONS_READ,
     Permission.DASHBOARD_VIEW,
     Permission.RECORDS_READ,
@@ -65,6 +70,7 @@ _STAFF = {
     Permission.THEMES_READ,
 }
 _OFFICER = _STAFF | {
+    Permission.CHARTERS_MANAGE,
     Permission.CONSULTATIONS_MANAGE,
     Permission.RECORDS_MANAGE,
     Permission.RECORDS_RESOLVE,

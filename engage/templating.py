@@ -22,6 +22,7 @@ NAVIGATION = [
         Permission.CONSULTATIONS_READ,
         ("consultations.manage", "surveys."),
     ),
+    ("Charters", "charters.manage_index", Permission.CHARTERS_READ, "charters.manage"),
     ("Users", "admin.users", Permission.ADMIN_USERS, "admin.user"),
     # One item for the three lists of reference data (each page links to the other two), so an
     # administrator's header fits without folding items into "More".

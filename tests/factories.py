@@ -7,6 +7,14 @@ import factory
 from argon2 import PasswordHasher
 
 from engage.accounts.models import User
+from engage.charters.models import (
+    Charter,
+    CharterComment,
+    CharterStage,
+    CharterVersion,
+    CharterVersionSection,
+    Moderation,
+)
 from engage.consultations.models import (
     Consultation,
     ConsultationDocument,
@@ -369,3 +377,47 @@ class ConsultationSubscriptionFactory(BaseFactory):
     email = factory.Sequence(lambda n: f"subscriber{n}@example.org")
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
     confirmed_at = factory.LazyFunction(now_utc)
+
+
+class CharterFactory(BaseFactory):
+    """A charter being drafted, with version 1 of two sections (``sections=[(heading, body), …]`` to choose)."""
+
+    class Meta:
+        model = Charter
+
+    title = factory.Sequence(lambda n: f"Patient involvement charter {n} {HOSTILE}")
+    slug = factory.Sequence(lambda n: f"charter-{n}")
+    purpose = f"How we involve patients. {HOSTILE}"
+    stage = CharterStage.drafting
+
+    @factory.post_generation
+    def sections(self, create, pairs, **kwargs):
+        pairs = pairs or [
+            ("Our promise", f"We will **listen** to patients. {HOSTILE} [link](javascript:alert(1))"),
+            ("How to take part", "Join a patient panel, answer a survey or come to an event."),
+        ]
+        version = CharterVersion(charter=self, number=1, summary="First draft", created_at=now_utc())
+        for position, (heading, body) in enumerate(pairs, start=1):
+            version.sections.append(
+                CharterVersionSection(
+                    key=f"s{position}k{self.slug}"[:32], position=position, heading=heading, body=body
+                )
+            )
+        if create:
+            db.session.add(version)
+            db.session.flush()
+
+
+class CharterCommentFactory(BaseFactory):
+    """A staff-visible (approved) comment on the first section of the charter's latest version."""
+
+    class Meta:
+        model = CharterComment
+
+    charter = factory.SubFactory(CharterFactory)
+    version = factory.LazyAttribute(lambda o: o.charter.latest)
+    section_key = factory.LazyAttribute(lambda o: o.charter.latest.sections[0].key)
+    body = f"A comment {HOSTILE}"
+    resident_name = ""
+    moderation = Moderation.approved
+    created_at = factory.LazyFunction(now_utc)

@@ -140,6 +140,32 @@ MATRIX = {
     # Registered last (deleting the sample question, then its page), after every route that uses them.
     "surveys.delete_question": (Permission.CONSULTATIONS_MANAGE, "officers"),
     "surveys.delete_page": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "charters.index": (PUBLIC, "public"),
+    "charters.detail": (PUBLIC, "public"),
+    "charters.download": (PUBLIC, "public"),
+    "charters.draft": (PUBLIC, "public"),
+    "charters.comment": (PUBLIC, "public"),
+    "charters.manage_index": (Permission.CHARTERS_READ, "staff"),
+    "charters.manage_new": (Permission.CHARTERS_MANAGE, "officers"),
+    "charters.manage_details": (Permission.CHARTERS_MANAGE, "officers"),
+    "charters.manage_detail": (Permission.CHARTERS_READ, "staff"),
+    "charters.manage_edit": (Permission.CHARTERS_MANAGE, "officers"),
+    "charters.manage_version": (Permission.CHARTERS_READ, "staff"),
+    "charters.manage_compare": (Permission.CHARTERS_READ, "staff"),
+    "charters.manage_restore": (Permission.CHARTERS_MANAGE, "officers"),
+    "charters.manage_export": (Permission.CHARTERS_READ, "staff"),
+    "charters.manage_print": (Permission.CHARTERS_READ, "staff"),
+    "charters.manage_comment": (Permission.CHARTERS_COMMENT, "staff"),
+    "charters.manage_reply": (Permission.CHARTERS_COMMENT, "staff"),
+    "charters.manage_resolve": (Permission.CHARTERS_COMMENT, "staff"),
+    "charters.manage_reopen": (Permission.CHARTERS_COMMENT, "staff"),
+    "charters.manage_approve_comment": (Permission.CHARTERS_MANAGE, "officers"),
+    "charters.manage_reject_comment": (Permission.CHARTERS_MANAGE, "officers"),
+    "charters.manage_open": (Permission.CHARTERS_MANAGE, "officers"),
+    "charters.manage_send_for_approval": (Permission.CHARTERS_MANAGE, "officers"),
+    "charters.manage_return_to_drafting": (Permission.CHARTERS_MANAGE, "officers"),
+    "charters.manage_adopt": (Permission.CHARTERS_MANAGE, "officers"),
+    "charters.manage_approve": (Permission.CHARTERS_MANAGE, "officers"),
 }
 
 
@@ -154,6 +180,10 @@ def sample_url_values(rule, objects):
             values[arg] = "csv"
         elif arg == "slug":
             values[arg] = objects["slug"]
+        elif arg == "charter_slug":
+            values[arg] = objects["charter_slug"]
+        elif arg == "number":
+            values[arg] = 1
         elif arg == "stage":
             values[arg] = "analysing"
         elif arg.endswith("_id"):
@@ -161,6 +191,23 @@ def sample_url_values(rule, objects):
         else:
             raise AssertionError(f"no sample value for <{arg}> in {rule.rule}")
     return values
+
+
+def _charter_objects():
+    """An adopted charter whose next draft is open for comment, so every public charter page exists."""
+    from datetime import timedelta
+
+    from engage.charters.models import CharterAdoption, CharterStage
+    from engage.dates import now_utc
+
+    charter = factories.CharterFactory(
+        stage=CharterStage.open_for_comment,
+        comments_open_at=now_utc(),
+        comments_close_at=now_utc() + timedelta(days=10),
+    )
+    factories.db.session.add(CharterAdoption(charter=charter, version=charter.latest, adopted_at=now_utc()))
+    comment = factories.CharterCommentFactory(charter=charter)
+    return {"charter_slug": charter.slug, "charter_id": charter.id, "comment_id": comment.id}
 
 
 def outcome(response):
@@ -226,6 +273,7 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
         "version_id": document.current.id,
         "request_id": factories.FormatRequestFactory(consultation=consultation).id,
         "attachment_id": factories.RecordAttachmentFactory(record=record).id,
+        **_charter_objects(),
     }
     survey_page = factories.SurveyPageFactory(survey=factories.SurveyFactory(consultation=consultation), position=1)
     objects["page_id"] = survey_page.id

@@ -1,0 +1,1 @@
+"""Patient involvement charters: sections, immutable versions, diffs, anchored comments, approval, adoption."""
