@@ -35,6 +35,8 @@ class Config:
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10/minute;100/hour")
     #: Alternative format requests allowed per client address (a public form: keep bots out).
     FORMAT_REQUEST_RATE_LIMIT = os.environ.get("FORMAT_REQUEST_RATE_LIMIT", "5/minute;30/day")
+    #: Survey responses sent (and resume links emailed) per client address.
+    RESPONSE_RATE_LIMIT = os.environ.get("RESPONSE_RATE_LIMIT", "10/minute;50/hour")
     #: Failed sign-ins in a row that lock an account, and for how long.
     LOCKOUT_THRESHOLD = _int("LOCKOUT_THRESHOLD", 10)
     LOCKOUT_MINUTES = _int("LOCKOUT_MINUTES", 15)

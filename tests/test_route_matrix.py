@@ -116,6 +116,14 @@ MATRIX = {
     # An upload belongs to the officer who made it: anyone else gets 404 (see test_import.py).
     "stakeholders.import_review": (Permission.STAKEHOLDERS_MANAGE, "officers_404"),
     "stakeholders.import_confirm": (Permission.STAKEHOLDERS_MANAGE, "officers_404"),
+    "responses.start": (PUBLIC, "public"),
+    "responses.page": (PUBLIC, "public"),
+    "responses.saved": (PUBLIC, "public"),
+    "responses.resume": (PUBLIC, "public"),
+    "responses.about_you": (PUBLIC, "public"),
+    "responses.check": (PUBLIC, "public"),
+    "responses.confirmation": (PUBLIC, "public"),
+    "responses.preview": (Permission.CONSULTATIONS_READ, "staff"),
 }
 
 
@@ -130,6 +138,8 @@ def sample_url_values(rule, objects):
             values[arg] = "csv"
         elif arg == "slug":
             values[arg] = objects["slug"]
+        elif arg == "n":
+            values[arg] = 1
         elif arg == "stage":
             values[arg] = "analysing"
         elif arg.endswith("_id"):

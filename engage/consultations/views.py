@@ -26,6 +26,7 @@ from engage.dates import now_utc
 from engage.extensions import db, limiter
 from engage.forms import ConfirmForm
 from engage.permissions import PUBLIC, Permission, requires
+from engage.responses.services import response_count
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 
@@ -148,6 +149,7 @@ def manage_detail(consultation_id):
         consultation=consultation,
         warnings=holiday_overlaps(consultation.opens_at, consultation.closes_at),
         action_form=ConfirmForm(formdata=None),
+        response_count=response_count(consultation.id),
     )
 
 
