@@ -45,6 +45,13 @@ bp = Blueprint("responses", __name__, url_prefix="/consultations")
 REFERENCE_ATTEMPTS = 3
 
 
+@bp.after_request
+def no_store(response):
+    """Journey pages hold a resident's answers and private link: never keep them in a cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def response_rate_limit():
     return current_app.config["RESPONSE_RATE_LIMIT"]
 

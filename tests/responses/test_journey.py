@@ -32,6 +32,7 @@ def test_a_resident_answers_saves_resumes_changes_an_answer_and_gets_a_reference
     response = start(client, q)
     assert response.headers["Location"].endswith("/respond/page/1")
     page_one = client.get(respond_url(q, "/page/1"))
+    assert page_one.headers["Cache-Control"] == "no-store"
     assert "Which urgent treatment centre have you used?" in text_of(page_one)
     assert "Page 1 of 4" in plain(text_of(page_one))
 
@@ -124,6 +125,7 @@ def test_a_resident_answers_saves_resumes_changes_an_answer_and_gets_a_reference
 
     assert len(outbox) == 1 and outbox[0].recipients == ["sam@example.org"]
     assert reference in outbox[0].body and "nearer to my work" not in outbox[0].body
+    assert q.consultation.title in outbox[0].body  # plain text: not HTML-escaped
 
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "responses"))
     assert entry.actor_id is None and entry.action == "create"
