@@ -26,7 +26,7 @@ from engage.dates import now_utc
 from engage.extensions import db, limiter
 from engage.forms import ConfirmForm
 from engage.permissions import PUBLIC, Permission, requires
-from engage.responses.services import response_count
+from engage.responses.queries import response_count
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 

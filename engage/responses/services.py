@@ -1,4 +1,4 @@
-"""The response journey's reads and writes: drafts, show-if, resume links, and submission.
+"""The response journey's writes: drafts, resume links, abuse flags and submission.
 
 Writes record their audit entry (field names only) and never commit: the view does, once.
 A submission is one transaction: the response row, then every answer in one bulk insert, the
@@ -12,14 +12,13 @@ import json
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, insert, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import insert, or_, select
 
 from engage import audit
 from engage.consultations.models import ConsultationStatus
 from engage.dates import now_utc
 from engage.extensions import db
-from engage.responses.forms import clean_answer
+from engage.responses.journey import DraftIncomplete, next_page_number, validate_all
 from engage.responses.models import (
     Answer,
     EqualityAnswer,
@@ -29,7 +28,8 @@ from engage.responses.models import (
     ResponseChannel,
     ResponseDraft,
 )
-from engage.surveys.models import Question, QuestionKind, Survey, SurveyPage
+from engage.responses.queries import token_hash
+from engage.surveys.models import QuestionKind
 
 #: Reference numbers: no 0/O, 1/I to misread. 32**8 is about 10**12 possibilities.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -55,126 +55,7 @@ class ConsultationClosed(Exception):
     """The consultation stopped taking responses before this one arrived."""
 
 
-class DraftIncomplete(Exception):
-    """The draft misses an answer or holds a bad one; ``page`` is the first page to fix (1-based)."""
-
-    def __init__(self, page):
-        super().__init__(page)
-        self.page = page
-
-
-# Reads --------------------------------------------------------------------------------------
-
-
-def survey_for(consultation_id):
-    """The consultation's survey with its pages, questions and options loaded, or None."""
-    return db.session.scalar(
-        select(Survey)
-        .where(Survey.consultation_id == consultation_id)
-        .options(selectinload(Survey.pages).selectinload(SurveyPage.questions).selectinload(Question.options))
-    )
-
-
-def has_questions(survey):
-    return survey is not None and any(page.questions for page in survey.pages)
-
-
-def accepting_responses(consultation):
-    """True while residents may respond online: open, with a survey that has questions."""
-    return consultation.status == ConsultationStatus.open
-
-
-def is_shown(question, answers):
-    """Whether ``question`` is shown, given the answers so far (show-if on an earlier question)."""
-    if question.show_if_question_id is None:
-        return True
-    answer = answers.get(str(question.show_if_question_id))
-    if isinstance(answer, list):
-        return question.show_if_value in answer
-    return answer is not None and answer == question.show_if_value
-
-
-def visible_questions(page, answers):
-    return [q for q in page.questions if is_shown(q, answers)]
-
-
-def next_page_number(survey, after, answers):
-    """The number of the first page after ``after`` with a question to show, or None at the end."""
-    for number, page in enumerate(survey.pages, start=1):
-        if number > after and visible_questions(page, answers):
-            return number
-    return None
-
-
-def previous_page_number(survey, before, answers):
-    for number in range(before - 1, 0, -1):
-        if visible_questions(survey.pages[number - 1], answers):
-            return number
-    return None
-
-
-def resume_page_number(survey, draft):
-    """Where a resident carries on: the first page after those done, or None when all are done."""
-    return next_page_number(survey, draft.furthest_page, draft.answers or {})
-
-
-def validate_all(survey, answers):
-    """Check every answer against the survey as it is now; return the clean answers of shown questions.
-
-    :raises DraftIncomplete: naming the first page with a missing or bad answer.
-    """
-    clean = {}
-    for number, page in enumerate(survey.pages, start=1):
-        for question in page.questions:
-            if not is_shown(question, clean):
-                continue
-            raw = answers.get(str(question.id))
-            if question.kind == QuestionKind.date and isinstance(raw, str):
-                year, month, day = (raw.split("-") + ["", "", ""])[:3]
-                raw = (day, month, year)
-            if question.kind == QuestionKind.multiple_choice and raw is not None and not isinstance(raw, list):
-                raw = [raw]
-            value, error = clean_answer(question, raw)
-            if error:
-                raise DraftIncomplete(number)
-            if value is not None:
-                clean[str(question.id)] = value
-    return clean
-
-
-def draft_for(consultation_id, key):
-    if not key:
-        return None
-    return db.session.scalar(
-        select(ResponseDraft).where(ResponseDraft.key == key, ResponseDraft.consultation_id == consultation_id)
-    )
-
-
-def response_for_key(consultation_id, key):
-    """The response already made from the draft ``key`` (a retried or double submission), or None."""
-    if not key:
-        return None
-    return db.session.scalar(
-        select(Response).where(Response.submission_key == key, Response.consultation_id == consultation_id)
-    )
-
-
-def draft_by_resume_token(token):
-    """The draft a resume link points at, or None for a forged or unknown token."""
-    if not token or len(token) > 100:
-        return None
-    return db.session.scalar(select(ResponseDraft).where(ResponseDraft.resume_token_hash == token_hash(token)))
-
-
-def response_count(consultation_id):
-    return db.session.scalar(select(func.count(Response.id)).where(Response.consultation_id == consultation_id))
-
-
 # Writes --------------------------------------------------------------------------------------
-
-
-def token_hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def start_draft(consultation, details):

@@ -26,7 +26,7 @@ from engage.consultations.models import Consultation, ConsultationStatus
 from engage.extensions import db, limiter
 from engage.mail import send_email
 from engage.permissions import PUBLIC, Permission, requires
-from engage.responses import services
+from engage.responses import journey, queries, services
 from engage.responses.forms import (
     AboutYouForm,
     ResumeEmailForm,
@@ -81,8 +81,8 @@ def _journey(slug, *, link=False):
             submitting=request.method == "POST",
             link=link,
         )
-    survey = services.survey_for(consultation.id)
-    if not services.has_questions(survey):
+    survey = queries.survey_for(consultation.id)
+    if not queries.has_questions(survey):
         _stop("no_survey", 200, consultation=consultation)
     return consultation, survey
 
@@ -90,9 +90,9 @@ def _journey(slug, *, link=False):
 def _draft(consultation):
     """The resident's draft, or a redirect to the start (or to the confirmation if already sent)."""
     key = session.get(_draft_key_name(consultation))
-    draft = services.draft_for(consultation.id, key)
+    draft = queries.draft_for(consultation.id, key)
     if draft is None:
-        if services.response_for_key(consultation.id, key) is not None:
+        if queries.response_for_key(consultation.id, key) is not None:
             abort(redirect(url_for(".confirmation", slug=consultation.slug)))
         flash("Start your response here. We keep your answers as you go.", "info")
         abort(redirect(url_for(".start", slug=consultation.slug)))
@@ -101,7 +101,7 @@ def _draft(consultation):
 
 def _carry_on_url(consultation, survey, draft):
     """Where the resident picks up: the first page not yet done, else about you, else check."""
-    number = services.resume_page_number(survey, draft)
+    number = journey.resume_page_number(survey, draft)
     if number is not None:
         return url_for(".page", slug=consultation.slug, n=number)
     if (draft.details or {}).get("publish_consent") not in PublishConsent.__members__:
@@ -110,7 +110,7 @@ def _carry_on_url(consultation, survey, draft):
 
 
 def _require_all_pages(consultation, survey, draft):
-    number = services.resume_page_number(survey, draft)
+    number = journey.resume_page_number(survey, draft)
     if number is not None:
         flash("Answer the questions on this page first.", "error")
         abort(redirect(url_for(".page", slug=consultation.slug, n=number)))
@@ -124,7 +124,7 @@ def _require_all_pages(consultation, survey, draft):
 def start(slug):
     """The privacy notice, consent, and responding as an individual or for an organisation."""
     consultation, survey = _journey(slug)
-    draft = services.draft_for(consultation.id, session.get(_draft_key_name(consultation)))
+    draft = queries.draft_for(consultation.id, session.get(_draft_key_name(consultation)))
     form = StartForm(data=(draft.details if draft is not None else None))
     if form.validate_on_submit():
         if draft is None:
@@ -153,9 +153,9 @@ def page(slug, n):
         flash("Answer the questions on this page first.", "error")
         return redirect(_carry_on_url(consultation, survey, draft))
     returning = request.args.get("return") == "check"
-    questions = services.visible_questions(survey.pages[n - 1], answers)
+    questions = journey.visible_questions(survey.pages[n - 1], answers)
     if not questions:
-        following = services.next_page_number(survey, n, answers)
+        following = journey.next_page_number(survey, n, answers)
         if following is None:
             return redirect(url_for(".about_you", slug=slug))
         return redirect(url_for(".page", slug=slug, n=following))
@@ -167,7 +167,7 @@ def page(slug, n):
         services.save_page(draft, survey, n, form.answers, completed=not saving)
         if saving:
             token = session.get(_token_key_name(consultation))
-            if not token or draft.resume_token_hash != services.token_hash(token):
+            if not token or draft.resume_token_hash != queries.token_hash(token):
                 token = services.issue_resume_token(draft)
             draft.expires_at = consultation.closes_at
             db.session.commit()
@@ -176,11 +176,11 @@ def page(slug, n):
         db.session.commit()
         if returning:
             return redirect(url_for(".check", slug=slug))
-        following = services.next_page_number(survey, n, draft.answers)
+        following = journey.next_page_number(survey, n, draft.answers)
         if following is None:
             return redirect(url_for(".about_you", slug=slug))
         return redirect(url_for(".page", slug=slug, n=following))
-    previous = services.previous_page_number(survey, n, answers)
+    previous = journey.previous_page_number(survey, n, answers)
     status = 400 if request.method == "POST" else 200
     return render_template(
         "responses/page.html",
@@ -208,7 +208,7 @@ def saved(slug):
     consultation, survey = _journey(slug)
     draft = _draft(consultation)
     token = session.get(_token_key_name(consultation))
-    if not token or draft.resume_token_hash != services.token_hash(token):
+    if not token or draft.resume_token_hash != queries.token_hash(token):
         return redirect(_carry_on_url(consultation, survey, draft))
     link = url_for(".resume", slug=slug, token=token, _external=True)
     form = ResumeEmailForm()
@@ -239,7 +239,7 @@ def saved(slug):
 def resume(slug, token):
     """A private resume link: bring the draft back into this browser."""
     consultation, survey = _journey(slug, link=True)
-    draft = services.draft_by_resume_token(token)
+    draft = queries.draft_by_resume_token(token)
     if draft is None or draft.consultation_id != consultation.id:
         return render_template("responses/link_invalid.html", consultation=consultation), 400
     session[_draft_key_name(consultation)] = draft.key
@@ -261,7 +261,7 @@ def about_you(slug):
         db.session.commit()
         return redirect(url_for(".check", slug=slug))
     status = 400 if form.is_submitted() else 200
-    back = services.previous_page_number(survey, len(survey.pages) + 1, draft.answers or {})
+    back = journey.previous_page_number(survey, len(survey.pages) + 1, draft.answers or {})
     return render_template(
         "responses/about_you.html",
         consultation=consultation,
@@ -276,7 +276,7 @@ def _summary(consultation, survey, draft):
     sections = []
     for number, survey_page in enumerate(survey.pages, start=1):
         rows = []
-        for question in services.visible_questions(survey_page, answers):
+        for question in journey.visible_questions(survey_page, answers):
             rows.append(
                 {
                     "question": question.text,
@@ -313,7 +313,7 @@ def check(slug):
     """Check your answers, then send: one transaction, the deadline checked on the server."""
     consultation, survey = _journey(slug)
     key = session.get(_draft_key_name(consultation))
-    if request.method == "POST" and services.response_for_key(consultation.id, key) is not None:
+    if request.method == "POST" and queries.response_for_key(consultation.id, key) is not None:
         return redirect(url_for(".confirmation", slug=slug))
     draft = _draft(consultation)
     _require_all_pages(consultation, survey, draft)
@@ -323,8 +323,8 @@ def check(slug):
     if form.validate_on_submit():
         return _submit(consultation, survey, draft, honeypot=bool((form.website.data or "").strip()))
     try:
-        services.validate_all(survey, draft.answers or {})
-    except services.DraftIncomplete as problem:
+        journey.validate_all(survey, draft.answers or {})
+    except journey.DraftIncomplete as problem:
         flash("Check your answers on this page.", "error")
         return redirect(url_for(".page", slug=slug, n=problem.page))
     status = 400 if form.is_submitted() else 200
@@ -353,7 +353,7 @@ def _submit(consultation, survey, draft, *, honeypot):
         except services.ConsultationClosed:
             db.session.rollback()
             _stop("closed", 410, consultation=consultation, submitting=True, link=False)
-        except services.DraftIncomplete as problem:
+        except journey.DraftIncomplete as problem:
             db.session.rollback()
             flash("Check your answers on this page.", "error")
             if problem.page:
@@ -362,7 +362,7 @@ def _submit(consultation, survey, draft, *, honeypot):
         except IntegrityError:
             # Either the same draft was sent twice at once, or (rarely) the reference was taken.
             db.session.rollback()
-            if services.response_for_key(consultation.id, key) is not None:
+            if queries.response_for_key(consultation.id, key) is not None:
                 return redirect(url_for(".confirmation", slug=slug))
             draft = _draft(consultation)
     else:
@@ -390,7 +390,7 @@ def confirmation(slug):
     consultation = consultation_queries.public_by_slug(slug)
     if consultation is None:
         abort(404)
-    response = services.response_for_key(consultation.id, session.get(_draft_key_name(consultation)))
+    response = queries.response_for_key(consultation.id, session.get(_draft_key_name(consultation)))
     if response is None:
         return redirect(url_for(".start", slug=slug))
     return render_template("responses/confirmation.html", consultation=consultation, response=response)
@@ -415,8 +415,8 @@ def _condition_text(question, by_id):
 def preview(consultation_id):
     """The survey exactly as residents see it, a page at a time, with every question shown."""
     consultation = db.get_or_404(Consultation, consultation_id)
-    survey = services.survey_for(consultation.id)
-    if not services.has_questions(survey):
+    survey = queries.survey_for(consultation.id)
+    if not queries.has_questions(survey):
         return render_template("responses/preview_empty.html", consultation=consultation)
     n = min(max(request.args.get("page", 1, type=int) or 1, 1), len(survey.pages))
     survey_page = survey.pages[n - 1]
