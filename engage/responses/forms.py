@@ -145,6 +145,8 @@ class QuestionField:
         self.question = question
         self.field = field
         self.kind = question.kind.value
+        #: (value, label) pairs of a radio question, as text.
+        self.choices = [(c.value, c.label) for c in getattr(field, "choices", None) or ()]
 
 
 def _field_for(question, label):
