@@ -97,6 +97,8 @@ def response_count(live_server, consultation_id):
 def answer_up_to_check(browser, live_server, page, slug, name, *, javascript, scan=True):
     """From the consultation page to "Check your answers", saving and resuming in a new tab on the way."""
     page.goto(f"/consultations/{slug}")
+    if scan:
+        assert_accessible(page, f"{name}-consultation")
     page.get_by_role("link", name="Respond online").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Respond to the consultation")
     if scan:
