@@ -101,6 +101,18 @@ def issue_resume_token(draft):
     return token
 
 
+def keep_for_later(draft, consultation, token=None):
+    """Keep the draft until the consultation closes and return its private resume token.
+
+    The resident's current token is kept when it is still the draft's, so a link already emailed
+    keeps working; otherwise a new one replaces any earlier link.
+    """
+    if not token or draft.resume_token_hash != token_hash(token):
+        token = issue_resume_token(draft)
+    draft.expires_at = consultation.closes_at
+    return token
+
+
 def network_hash(address, secret):
     """A keyed hash of the sender's network (IPv4 /24, IPv6 /48), never the address itself."""
     try:

@@ -109,6 +109,14 @@ def _carry_on_url(consultation, survey, draft):
     return url_for(".check", slug=consultation.slug)
 
 
+def _next_url(consultation, survey, number, answers):
+    """The page after ``number`` with a question to show, else "about you"."""
+    following = journey.next_page_number(survey, number, answers)
+    if following is None:
+        return url_for(".about_you", slug=consultation.slug)
+    return url_for(".page", slug=consultation.slug, n=following)
+
+
 def _require_all_pages(consultation, survey, draft):
     number = journey.resume_page_number(survey, draft)
     if number is not None:
@@ -155,10 +163,7 @@ def page(slug, n):
     returning = request.args.get("return") == "check"
     questions = journey.visible_questions(survey.pages[n - 1], answers)
     if not questions:
-        following = journey.next_page_number(survey, n, answers)
-        if following is None:
-            return redirect(url_for(".about_you", slug=slug))
-        return redirect(url_for(".page", slug=slug, n=following))
+        return redirect(_next_url(consultation, survey, n, answers))
     saving = request.method == "POST" and request.form.get("action") == "save"
     form = build_page_form(
         questions, answers, formdata=request.form if request.method == "POST" else None, enforce_required=not saving
@@ -166,20 +171,14 @@ def page(slug, n):
     if request.method == "POST" and form.validate():
         services.save_page(draft, survey, n, form.answers, completed=not saving)
         if saving:
-            token = session.get(_token_key_name(consultation))
-            if not token or draft.resume_token_hash != queries.token_hash(token):
-                token = services.issue_resume_token(draft)
-            draft.expires_at = consultation.closes_at
+            token = services.keep_for_later(draft, consultation, session.get(_token_key_name(consultation)))
             db.session.commit()
             session[_token_key_name(consultation)] = token
             return redirect(url_for(".saved", slug=slug))
         db.session.commit()
         if returning:
             return redirect(url_for(".check", slug=slug))
-        following = journey.next_page_number(survey, n, draft.answers)
-        if following is None:
-            return redirect(url_for(".about_you", slug=slug))
-        return redirect(url_for(".page", slug=slug, n=following))
+        return redirect(_next_url(consultation, survey, n, draft.answers))
     previous = journey.previous_page_number(survey, n, answers)
     status = 400 if request.method == "POST" else 200
     return render_template(

@@ -246,3 +246,15 @@ def test_answers_go_in_with_one_bulk_insert(app, client, db):
     # The POST: consultation, survey (4), response and draft by key, duplicates, 3 inserts, audit, delete.
     assert len(statements) <= 15, statements
     assert count_rows(db, Answer) == 11 and count_rows(db, EqualityAnswer) == 2
+
+
+def test_saving_again_keeps_the_same_private_link(client, db):
+    q = make_survey()
+    start(client, q)
+    post_page(client, respond_url(q, "/page/1"), {f"q{q.times.id}": "2", "action": "save"})
+    first = re.search(r'id="resume-link">([^<]+)<', text_of(client.get(respond_url(q, "/saved")))).group(1)
+    post_page(client, respond_url(q, "/page/1"), {f"q{q.times.id}": "5", "action": "save"})
+    second = re.search(r'id="resume-link">([^<]+)<', text_of(client.get(respond_url(q, "/saved")))).group(1)
+    assert first == second
+    draft = db.session.scalar(select(ResponseDraft))
+    assert draft.answers == {str(q.times.id): "5"} and draft.expires_at == q.consultation.closes_at
