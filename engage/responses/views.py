@@ -229,7 +229,12 @@ def saved(slug):
             sent_to = form.email.data
     status = 400 if form.errors else 200
     return render_template(
-        "responses/saved.html", consultation=consultation, form=form, link=link, sent_to=sent_to
+        "responses/saved.html",
+        consultation=consultation,
+        form=form,
+        link=link,
+        sent_to=sent_to,
+        carry_on_url=_carry_on_url(consultation, survey, draft),
     ), status
 
 
