@@ -258,3 +258,15 @@ def test_saving_again_keeps_the_same_private_link(client, db):
     assert first == second
     draft = db.session.scalar(select(ResponseDraft))
     assert draft.answers == {str(q.times.id): "5"} and draft.expires_at == q.consultation.closes_at
+
+
+def test_officers_words_and_residents_answers_are_shown_as_text_never_markup(client):
+    from tests.factories import HOSTILE
+
+    q = make_survey()
+    check = complete_to_check(client, q, views=views_answers(q, **{f"q{q.comment.id}": "<b>bold</b> {{7*7}}"}))
+    for response in (client.get(respond_url(q)), client.get(respond_url(q, "/page/4")), check):
+        assert "<script>alert" not in text_of(response)
+    page_one = text_of(client.get(respond_url(q, "/page/1")))  # a question whose help text is hostile
+    assert HOSTILE not in page_one and "&lt;script&gt;alert(" in page_one
+    assert "&lt;b&gt;bold&lt;/b&gt; {{7*7}}" in text_of(check)
