@@ -37,6 +37,8 @@ class Config:
     FORMAT_REQUEST_RATE_LIMIT = os.environ.get("FORMAT_REQUEST_RATE_LIMIT", "5/minute;30/day")
     #: Residents' comments on a charter draft allowed per client address.
     CHARTER_COMMENT_RATE_LIMIT = os.environ.get("CHARTER_COMMENT_RATE_LIMIT", "5/minute;50/day")
+    #: Survey responses sent (and resume links emailed) per client address.
+    RESPONSE_RATE_LIMIT = os.environ.get("RESPONSE_RATE_LIMIT", "10/minute;50/hour")
     #: Failed sign-ins in a row that lock an account, and for how long.
     LOCKOUT_THRESHOLD = _int("LOCKOUT_THRESHOLD", 10)
     LOCKOUT_MINUTES = _int("LOCKOUT_MINUTES", 15)

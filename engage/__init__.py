@@ -112,11 +112,12 @@ def register_blueprints(app):
     from engage.consultations.views import bp as consultations_bp
     from engage.main.views import bp as main_bp
     from engage.records.views import bp as records_bp
+    from engage.responses.views import bp as responses_bp
     from engage.stakeholders.views import bp as stakeholders_bp
     from engage.surveys.views import bp as surveys_bp
     from engage.themes.views import bp as themes_bp
 
-    for bp in (main_bp, accounts_bp, admin_bp, stakeholders_bp, records_bp, themes_bp, consultations_bp):
+    for bp in (main_bp, accounts_bp, admin_bp, stakeholders_bp, records_bp, themes_bp, consultations_bp, responses_bp):
         app.register_blueprint(bp)
     app.register_blueprint(surveys_bp)
     from engage.charters.views import bp as charters_bp

@@ -166,6 +166,14 @@ MATRIX = {
     "charters.manage_return_to_drafting": (Permission.CHARTERS_MANAGE, "officers"),
     "charters.manage_adopt": (Permission.CHARTERS_MANAGE, "officers"),
     "charters.manage_approve": (Permission.CHARTERS_MANAGE, "officers"),
+    "responses.start": (PUBLIC, "public"),
+    "responses.page": (PUBLIC, "public"),
+    "responses.saved": (PUBLIC, "public"),
+    "responses.resume": (PUBLIC, "public"),
+    "responses.about_you": (PUBLIC, "public"),
+    "responses.check": (PUBLIC, "public"),
+    "responses.confirmation": (PUBLIC, "public"),
+    "responses.preview": (Permission.CONSULTATIONS_READ, "staff"),
 }
 
 
@@ -182,7 +190,7 @@ def sample_url_values(rule, objects):
             values[arg] = objects["slug"]
         elif arg == "charter_slug":
             values[arg] = objects["charter_slug"]
-        elif arg == "number":
+        elif arg in ("number", "n"):
             values[arg] = 1
         elif arg == "stage":
             values[arg] = "analysing"

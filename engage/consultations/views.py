@@ -48,6 +48,7 @@ from engage.extensions import csrf, db, limiter
 from engage.forms import ConfirmForm
 from engage.permissions import PUBLIC, Permission, can, requires
 from engage.records.attachments import ACCEPT, content_disposition
+from engage.responses.queries import response_count
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 log = logging.getLogger(__name__)
@@ -198,6 +199,7 @@ def manage_detail(consultation_id):
         consultation=consultation,
         warnings=holiday_overlaps(consultation.opens_at, consultation.closes_at),
         action_form=ConfirmForm(formdata=None),
+        response_count=response_count(consultation.id),
     )
 
 
