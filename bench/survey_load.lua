@@ -1,12 +1,12 @@
 -- wrk script for bench/survey_responses.py. Run with as many threads as connections, so each
 -- thread is one resident on one keep-alive connection and its requests go strictly in turn.
 --
---   wrk -t16 -c16 -d5s -s bench/survey_load.lua URL -- journey STEPS_FILE OUT_FILE
+--   wrk -t16 -c16 -d5s -s bench/survey_load.lua URL -- OUT_FILE journey STEPS_FILE
 --       walk the steps (METHOD PATH [BODY] lines; {csrf} is the token from the first page,
---       a line ending in " REF" is the confirmation page, whose data-reference is collected)
---   wrk ... -- post PATH BODY OUT_FILE
+--       a line ending in " REF" is the confirmation page, whose reference number is collected)
+--   wrk ... -- OUT_FILE post PATH BODY
 --       GET PATH once for a session and token, then POST BODY to it again and again (the floor)
---   wrk ... -- submit SESSIONS_FILE PATH OUT_FILE THREADS
+--   wrk ... -- OUT_FILE submit SESSIONS_FILE PATH THREADS
 --       each POST to PATH uses the next unused "cookie token" line (one ready draft each)
 -- done() writes every thread's "ok N", "failed N" and "ref R" lines, then the totals, to OUT_FILE.
 
@@ -33,22 +33,21 @@ local function lines(path)
 end
 
 function init(args)
-  mode = args[1]
+  out, mode = args[1], args[2]
   if mode == "journey" then
     steps = {}
-    for _, line in ipairs(lines(args[2])) do
+    for _, line in ipairs(lines(args[3])) do
       local ref = line:sub(-4) == " REF"
       if ref then line = line:sub(1, -5) end
       local method, path, body = line:match("^(%S+) (%S+) ?(.*)$")
       table.insert(steps, { method = method, path = path, body = body, ref = ref })
     end
-    out = args[3]
   elseif mode == "post" then
-    post_path, post_body, out = args[2], args[3], args[4]
+    post_path, post_body = args[3], args[4]
     steps = { { method = "GET", path = post_path }, { method = "POST", path = post_path, body = post_body } }
   elseif mode == "submit" then
-    sessions = lines(args[2])
-    post_path, out, stride = args[3], args[4], tonumber(args[5])
+    sessions = lines(args[3])
+    post_path, stride = args[4], tonumber(args[5])
     cursor = id
   end
 end
@@ -81,7 +80,7 @@ end
 function response(status, headers, body)
   if mode == "submit" then
     if sessions[cursor] then
-      if status == 303 then ok = ok + 1 else failed = failed + 1 end
+      if status == 303 or status == 302 then ok = ok + 1 else failed = failed + 1 end
       cursor = cursor + stride
     end
     return
@@ -99,7 +98,7 @@ function response(status, headers, body)
     token = body:match('name="csrf_token" type="hidden" value="([^"]+)"')
   end
   if s.ref then
-    local ref = body:match('data%-reference="([%w%-]+)"')
+    local ref = body:match("Your reference number<br><strong>([%w%-]+)</strong>")
     if ref then table.insert(refs, ref) else failed = failed + 1 end
   end
   if mode == "post" then
