@@ -14,12 +14,13 @@ ROLE_NAVIGATION = {
         "Engagement records",
         "Themes",
         "Consultations",
+        "Charters",
         "Users",
         "Reference data",
         "Audit log",
     ],
-    "officer@example.org": ["Dashboard", "Stakeholders", "Engagement records", "Themes", "Consultations"],
-    "reviewer@example.org": ["Dashboard", "Stakeholders", "Engagement records", "Themes", "Consultations"],
+    "officer@example.org": ["Dashboard", "Stakeholders", "Engagement records", "Themes", "Consultations", "Charters"],
+    "reviewer@example.org": ["Dashboard", "Stakeholders", "Engagement records", "Themes", "Consultations", "Charters"],
 }
 
 
