@@ -37,6 +37,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 
 bench: $(VENV)/.dev-installed
+	@sh scripts/ensure-wrk.sh
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 nhsuk-frontend:
