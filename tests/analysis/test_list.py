@@ -105,3 +105,27 @@ def test_reviewers_read_but_cannot_mark_duplicates(db, client, login_as, reviewe
     assert client.get(response_url(post)).status_code == 200
     assert client.get(response_url(post) + "/duplicate").status_code == 403
     assert post.analysis_status == AnalysisStatus.read
+
+
+def test_the_list_pages_through_many_responses(db, client, login_as, officer):
+    q = make_survey()
+    for n in range(30):
+        factories.ResponseFactory(consultation=q.consultation, reference=f"PAGE-{n:04d}")
+    factories.db.session.commit()
+    login_as(officer)
+    first = client.get(list_url(q.consultation)).get_data(as_text=True)
+    assert "30 responses match" in first
+    assert first.count("PAGE-") == 25
+    second = client.get(list_url(q.consultation), query_string={"page": 2}).get_data(as_text=True)
+    assert second.count("PAGE-") == 5
+
+
+def test_residents_words_and_officers_words_are_escaped(db, client, login_as, officer):
+    q, post, online = _setup()
+    factories.AnswerFactory(response=post, question=q.why)  # the hostile default text
+    factories.db.session.commit()
+    login_as(officer)
+    for url in (response_url(post), list_url(q.consultation), f"{list_url(q.consultation)}/new"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in html, url
+        assert "&lt;script&gt;" in html, url
