@@ -130,6 +130,7 @@ def filter_conditions(consultation_id, flt, questions_by_id):
 
 
 def responses_page(consultation_id, flt, questions_by_id, page):
+    """One count-capped page of the consultation's responses matching ``flt``, newest first."""
     base = select(Response).order_by(Response.submitted_at.desc(), Response.id.desc())
     return paginate(base, filter_conditions(consultation_id, flt, questions_by_id), Response.id, page, PER_PAGE)
 
@@ -145,6 +146,7 @@ def response_full(response_id):
 
 
 def codes_of(response_id):
+    """The response's codes, oldest first, with their themes and answers."""
     return db.session.scalars(
         select(ResponseCode)
         .where(ResponseCode.response_id == response_id)
@@ -154,12 +156,14 @@ def codes_of(response_id):
 
 
 def scans_of(response_id):
+    """The scans or copies kept with a response."""
     return db.session.scalars(
         select(ResponseScan).where(ResponseScan.response_id == response_id).order_by(ResponseScan.id)
     ).all()
 
 
 def keyings_of(response_id):
+    """Second keyings of a response, oldest first."""
     return db.session.scalars(
         select(ResponseKeying).where(ResponseKeying.response_id == response_id).order_by(ResponseKeying.id)
     ).all()

@@ -93,6 +93,7 @@ def key_response(consultation, survey, *, actor, details, answers, checked=None,
 
 
 def add_scan(response, checked, *, actor, batch):
+    """Store the scan or copy of an offline response through ``batch`` (undone if the request fails)."""
     scan = ResponseScan(
         response_id=response.id,
         storage_key=batch.put(checked.data, checked.content_type),
@@ -116,12 +117,14 @@ def add_second_keying(response, *, actor, details, answers):
 
 
 def set_deadline_rules(consultation, *, actor, rules):
+    """State how each channel's deadline is applied (shown when officers key responses in)."""
     if consultation.deadline_rules != rules:
         consultation.deadline_rules = rules
         audit.record(actor, "update", consultation, ["deadline_rules"])
 
 
 def set_unread_reason(consultation, *, actor, reason):
+    """Record why the outcome may be published while responses are unread (publish_outcome reads it)."""
     if consultation.unread_outcome_reason != reason:
         consultation.unread_outcome_reason = reason
         audit.record(actor, "update", consultation, ["unread_outcome_reason"])
@@ -137,6 +140,7 @@ def mark_read(response, *, actor):
 
 
 def set_status(response, status, *, actor):
+    """Set a response's analysis status (unread, read, coded)."""
     if response.analysis_status != status:
         response.analysis_status = status
         audit.record(actor, "update", response, ["analysis_status"])
@@ -150,6 +154,7 @@ def mark_duplicate(response, *, actor, reason):
 
 
 def unmark_duplicate(response, *, actor):
+    """Count a response marked as a duplicate again; its reason goes with the mark."""
     if response.duplicate:
         response.duplicate = False
         response.duplicate_reason = ""
@@ -209,12 +214,14 @@ def code_answer(response, answer, theme, *, actor, passage="", start=None, end=N
 
 
 def set_quote(code, is_quote, *, actor):
+    """Pick a coded passage as a quote for the outcome, or unpick it."""
     if code.is_quote != is_quote:
         code.is_quote = is_quote
         audit.record(actor, "update", code, ["is_quote"])
 
 
 def remove_code(code, response, *, actor):
+    """Remove a code; a response left with no codes goes back from coded to read."""
     audit.record(actor, "delete", code, ["theme_id"])
     db.session.delete(code)
     db.session.flush()

@@ -67,6 +67,7 @@ def _response(consultation, response_id):
 
 
 def _themes():
+    """The repository's themes, shared with coding: every theme, by title."""
     return db.session.scalars(select(Theme).order_by(Theme.title)).all()
 
 
@@ -252,6 +253,35 @@ def _keying_page(consultation, survey, form, answers_form, *, heading, button, r
     ), status
 
 
+def _store_keyed(consultation, survey, form, answers):
+    """Store a keyed-in response (and its scan) and commit; the redirect, or None when the file store failed."""
+    try:
+        with storage.batch() as batch:
+            response = services.key_response(
+                consultation,
+                survey,
+                actor=current_user,
+                details=form.details(),
+                answers=answers,
+                checked=form.checked,
+                batch=batch,
+            )
+            reference, late, response_id = response.reference, response.late, response.id
+            db.session.commit()
+    except storage.StorageError:
+        db.session.rollback()
+        form.scan.errors = [COULD_NOT_STORE]
+        return None
+    flash(f"Response {reference} keyed in.", "success")
+    if late:
+        flash(
+            "This response was received after the closing date "
+            f"({services.closing_date(consultation):%-d %B %Y}). It is kept and marked late.",
+            "warning",
+        )
+    return redirect(url_for(".detail", consultation_id=consultation.id, response_id=response_id))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.CONSULTATIONS_MANAGE)
 def key(consultation_id):
@@ -265,34 +295,9 @@ def key(consultation_id):
         details_ok = form.validate_on_submit()
         answers = validate_answers(survey, answers_form)
         if details_ok and answers is not None:
-            details = form.details()
-            try:
-                with storage.batch() as batch:
-                    response = services.key_response(
-                        consultation,
-                        survey,
-                        actor=current_user,
-                        details=details,
-                        answers=answers,
-                        checked=form.checked,
-                        batch=batch,
-                    )
-                    reference = response.reference
-                    late = response.late
-                    response_id = response.id
-                    db.session.commit()
-            except storage.StorageError:
-                db.session.rollback()
-                form.scan.errors = [COULD_NOT_STORE]
-            else:
-                flash(f"Response {reference} keyed in.", "success")
-                if late:
-                    flash(
-                        "This response was received after the closing date "
-                        f"({services.closing_date(consultation):%-d %B %Y}). It is kept and marked late.",
-                        "warning",
-                    )
-                return redirect(url_for(".detail", consultation_id=consultation.id, response_id=response_id))
+            stored = _store_keyed(consultation, survey, form, answers)
+            if stored is not None:
+                return stored
     return _keying_page(
         consultation, survey, form, answers_form, heading="Key in a response", button="Save the response"
     )
@@ -323,7 +328,8 @@ def second_keying(consultation_id, response_id):
         if details_ok and answers is not None:
             keying = services.add_second_keying(response, actor=current_user, details=form.details(), answers=answers)
             db.session.commit()
-            differences = next(c["differences"] for c in _comparisons(survey, response, [keying]))
+            (comparison,) = _comparisons(survey, response, [keying])
+            differences = comparison["differences"]
             if differences:
                 flash(
                     f"Second keying saved: {differences} differences from the first. They are highlighted below.",
@@ -372,6 +378,7 @@ def duplicate(consultation_id, response_id):
 @bp.post("/<int:response_id>/not-duplicate")
 @requires(Permission.CONSULTATIONS_MANAGE)
 def not_duplicate(consultation_id, response_id):
+    """Count a response marked as a duplicate again."""
     consultation = _consultation(consultation_id)
     response = _response(consultation, response_id)
     if ConfirmForm().validate_on_submit():
@@ -384,6 +391,7 @@ def not_duplicate(consultation_id, response_id):
 @bp.post("/<int:response_id>/status")
 @requires(Permission.CONSULTATIONS_MANAGE)
 def status(consultation_id, response_id):
+    """Set a response's analysis status by hand (unread, read, coded)."""
     consultation = _consultation(consultation_id)
     response = _response(consultation, response_id)
     form = StatusForm()
