@@ -234,7 +234,9 @@ def scan(consultation_id, response_id):
 
 
 def _keying_page(consultation, survey, form, answers_form, *, heading, button, response=None):
-    errors = [(f.id, message) for f in form if f.errors for message in f.errors]
+    order = ("channel", "received_on", "respondent_type", "organisation_name", "name", "email", "publish_consent")
+    fields = sorted(form, key=lambda f: order.index(f.name) if f.name in order else len(order))
+    errors = [(f.id, message) for f in fields if f.errors for message in f.errors]
     errors += answer_errors(answers_form)
     status = 400 if errors or request.method == "POST" else 200
     return render_template(

@@ -205,3 +205,28 @@ def test_a_second_officer_keys_the_same_response_and_differences_are_highlighted
     assert "1 difference" in shown
     assert "Differs" in shown
     assert "How many times last year?" in shown
+
+
+def test_the_error_summary_follows_the_page_and_equality_answers_stay_hidden_in_comparisons(
+    db, client, app, login_as, officer
+):
+    q = make_survey()
+    login_as(officer)
+    sent = key(client, q, keying_data(q, channel=None) | {"received_on": "", f"q{q.times.id}": "lots"})
+    html = sent.get_data(as_text=True)
+    assert html.index("Select how the response arrived") < html.index("Enter the date the response was received")
+    assert html.index("Enter the date the response was received") < html.index("Enter a whole number")
+
+    key(client, q, keying_data(q))
+    (response,) = _responses(db)
+    other = factories.UserFactory(role=Role.officer)
+    second = app.test_client()
+    login_as(other, on=second)
+    data = keying_data(q) | {f"q{q.age.id}": str(q.age.options[2].id)}
+    for name in ("channel", "received_on"):
+        data.pop(name)
+    assert key(second, q, data, url=response_url(response) + "/second-keying").status_code == 302
+    shown = second.get(response_url(response)).get_data(as_text=True)
+    assert "1 difference" in shown
+    assert "Equality monitoring answer: not shown" in shown
+    assert q.age.options[2].label not in shown and q.age.options[1].label not in shown
