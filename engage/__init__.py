@@ -94,6 +94,7 @@ def import_all_models():
         search,  # noqa: F401, I001  (attaches the search index DDL to the records table)
     )
     from engage.accounts import models as accounts_models  # noqa: F401
+    from engage.analysis import models as analysis_models  # noqa: F401
     from engage.charters import models as charters_models  # noqa: F401
     from engage.consultations import models as consultation_models  # noqa: F401
     from engage.records import models as records_models  # noqa: F401
@@ -123,6 +124,9 @@ def register_blueprints(app):
     from engage.charters.views import bp as charters_bp
 
     app.register_blueprint(charters_bp)
+    from engage.analysis.views import bp as analysis_bp
+
+    app.register_blueprint(analysis_bp)
 
 
 def register_errorhandlers(app):

@@ -174,6 +174,19 @@ MATRIX = {
     "responses.check": (PUBLIC, "public"),
     "responses.confirmation": (PUBLIC, "public"),
     "responses.preview": (Permission.CONSULTATIONS_READ, "staff"),
+    "analysis.index": (Permission.CONSULTATIONS_READ, "staff"),
+    "analysis.detail": (Permission.CONSULTATIONS_READ, "staff"),
+    "analysis.scan": (Permission.CONSULTATIONS_MANAGE, "officers_404"),
+    "analysis.key": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "analysis.second_keying": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "analysis.duplicate": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "analysis.not_duplicate": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "analysis.status": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "analysis.code": (Permission.CONSULTATIONS_MANAGE, "officers_404"),
+    "analysis.change_code": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "analysis.themes": (Permission.CONSULTATIONS_READ, "staff"),
+    "analysis.deadline_rules": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "analysis.unread_reason": (Permission.CONSULTATIONS_MANAGE, "officers"),
 }
 
 
@@ -286,6 +299,7 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
     survey_page = factories.SurveyPageFactory(survey=factories.SurveyFactory(consultation=consultation), position=1)
     objects["page_id"] = survey_page.id
     objects["question_id"] = factories.QuestionFactory(page=survey_page).id
+    objects["response_id"] = factories.ResponseFactory(consultation=consultation).id
     db.session.commit()
     checks = mismatches = 0
     problems = []

@@ -116,6 +116,10 @@ class Consultation(TimestampMixin, db.Model):
     fairness_length: Mapped[str] = mapped_column(Text, default="")
     #: Markdown: what was decided and why (Gunning 4), published with the outcome.
     outcome: Mapped[str] = mapped_column(Text, default="")
+    #: How each channel's deadline is applied, e.g. "Post: postmarked by the closing date".
+    deadline_rules: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Why the outcome may be published while some responses are still unread (recorded by an officer).
+    unread_outcome_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     places = relationship("Place", secondary=consultation_places, order_by="Place.name")

@@ -109,6 +109,14 @@ def publish_outcome(consultation, *, actor, outcome):
     """Publish what was decided and why, after analysis."""
     if consultation.status != ConsultationStatus.analysing:
         raise TransitionError("The outcome can be published only while the responses are being analysed")
+    from engage.analysis.queries import unread_count
+
+    unread = unread_count(consultation.id)
+    if unread and not (consultation.unread_outcome_reason or "").strip():
+        raise TransitionError(
+            f"{unread:,} {'response is' if unread == 1 else 'responses are'} still unread. Read every response, "
+            "or record why the outcome is published before they are all read, first"
+        )
     consultation.outcome = outcome
     _set_stage(consultation, ConsultationStage.outcome_published, actor, ["outcome"])
 

@@ -5,10 +5,10 @@ of the draft it came from (unique), so a retried submission finds the response a
 instead of storing it twice.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.dates import now_utc
@@ -24,6 +24,7 @@ class ResponseChannel(StrEnum):
     email = "email"
     event = "event"
     other = "other"
+    phone = "phone"
 
     @property
     def label(self):
@@ -33,6 +34,7 @@ class ResponseChannel(StrEnum):
             "email": "Email",
             "event": "At an event",
             "other": "Other",
+            "phone": "Phone",
         }[self.value]
 
 
@@ -59,6 +61,18 @@ class PublishConsent(StrEnum):
             "named": "Yes, publish it with my name (or my organisation's name)",
             "no": "No, do not publish it",
         }[self.value]
+
+
+class AnalysisStatus(StrEnum):
+    """How far officers have got with a response: conscientious consideration, shown."""
+
+    unread = "unread"
+    read = "read"
+    coded = "coded"
+
+    @property
+    def label(self):
+        return {"unread": "Unread", "read": "Read", "coded": "Coded"}[self.value]
 
 
 class Response(db.Model):
@@ -93,8 +107,19 @@ class Response(db.Model):
     answers_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
     #: The officer who typed in a postal, email or event response.
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The London date an offline response arrived (postmark or receipt, as the channel's rule says).
+    received_on: Mapped[date | None] = mapped_column(Date)
+    #: Received after the closing date: kept and counted, but shown as late.
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Marked by an officer as a duplicate: kept, left out of counts, and counted separately.
+    duplicate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
+    duplicate_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    analysis_status: Mapped[AnalysisStatus] = mapped_column(
+        str_enum(AnalysisStatus, 10), default=AnalysisStatus.unread, server_default="unread", index=True
+    )
 
     consultation = relationship("Consultation")
+    entered_by = relationship("User", foreign_keys=[entered_by_id])
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True, order_by="Answer.id"
     )
