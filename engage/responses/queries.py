@@ -3,20 +3,54 @@
 import hashlib
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
+from engage.consultations.models import Consultation
 from engage.extensions import db
 from engage.responses.models import Response, ResponseDraft
 from engage.surveys.models import Question, Survey, SurveyPage
 
 
-def survey_for(consultation_id):
-    """The consultation's survey with its pages, questions and options loaded, or None."""
-    return db.session.scalar(
-        select(Survey)
-        .where(Survey.consultation_id == consultation_id)
-        .options(selectinload(Survey.pages).selectinload(SurveyPage.questions).selectinload(Question.options))
+def _survey_tree(pages, options):
+    """The loader option for a survey's ``pages``, their questions and (with ``options``) the questions' options."""
+    tree = pages.joinedload(SurveyPage.questions)
+    return tree.joinedload(Question.options) if options else tree
+
+
+def survey_for(consultation_id, *, options=True):
+    """The consultation's survey with its pages and questions (and their options) loaded, or None.
+
+    One query: joined eager loading costs far less than a query per level, on every journey step.
+    """
+    return (
+        db.session.scalars(
+            select(Survey)
+            .where(Survey.consultation_id == consultation_id)
+            .options(_survey_tree(joinedload(Survey.pages), options))
+        )
+        .unique()
+        .one_or_none()
     )
+
+
+def public_with_survey(slug, *, options=False):
+    """The consultation with this slug if residents may see it, with its survey, in one query; else None.
+
+    The survey comes with its pages and questions; ``options`` loads the questions' options too
+    (the steps that draw or check choice answers). Anything not loaded still loads when used.
+    """
+    consultation = (
+        db.session.scalars(
+            select(Consultation)
+            .where(Consultation.slug == slug)
+            .options(_survey_tree(joinedload(Consultation.survey).joinedload(Survey.pages), options))
+        )
+        .unique()
+        .one_or_none()
+    )
+    if consultation is None or not consultation.is_public:
+        return None
+    return consultation
 
 
 def has_questions(survey):
