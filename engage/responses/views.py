@@ -286,13 +286,14 @@ def _summary(consultation, survey, draft):
     sections = []
     for number, survey_page in enumerate(survey.pages, start=1):
         rows = []
+        change = None
         for question in journey.visible_questions(survey_page, answers):
+            change = change or url_for(".page", slug=consultation.slug, n=number, **{"return": "check"})
             rows.append(
                 {
                     "question": question.text,
                     "answer": _answer_text(question, answers.get(str(question.id))),
-                    "href": url_for(".page", slug=consultation.slug, n=number, **{"return": "check"})
-                    + f"#q{question.id}",
+                    "href": f"{change}#q{question.id}",
                 }
             )
         if rows:
@@ -322,9 +323,8 @@ def _answer_text(question, value):
 def check(slug):
     """Check your answers, then send: one transaction, the deadline checked on the server."""
     consultation, survey = _journey(slug, options=True)
-    key = session.get(_draft_key_name(consultation))
-    if request.method == "POST" and queries.response_for_key(consultation.id, key) is not None:
-        return redirect(url_for(".confirmation", slug=slug))
+    # A response already sent from this browser has no draft left (the same transaction deleted
+    # it), so _draft sends a second "Send" to the confirmation.
     draft = _draft(consultation)
     _require_all_pages(consultation, survey, draft)
     if (draft.details or {}).get("publish_consent") not in PublishConsent.__members__:
