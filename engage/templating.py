@@ -54,8 +54,9 @@ def navigation_items():
 def fragment(name, caller):
     """The HTML of a ``{% call fragment(name) %}`` block, rendered once per process and reused.
 
-    For page parts that depend only on the app's fixed URLs (the footer, the skip link, the header
-    an anonymous visitor sees): the NHS.UK macros that draw them cost milliseconds on every page.
+    For page parts that depend only on the app's fixed URLs (asset links, the footer, the skip link,
+    the header an anonymous visitor sees): the NHS.UK macros that draw them cost milliseconds on
+    every page. Never for anything that varies by visitor or request (a CSP nonce, a CSRF token).
     The key includes the script root, the one part of ``url_for`` that could differ by request.
     With template auto-reload (development) every page renders afresh, so edits show at once.
     """
