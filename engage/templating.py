@@ -1,6 +1,6 @@
 """Template globals and filters: permission checks, navigation by role, London dates."""
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 from engage import NHSUK_FRONTEND_VERSION
@@ -51,6 +51,25 @@ def navigation_items():
     ]
 
 
+def fragment(name, caller):
+    """The HTML of a ``{% call fragment(name) %}`` block, rendered once per process and reused.
+
+    For page parts that depend only on the app's fixed URLs (asset links, the footer, the skip link,
+    the header an anonymous visitor sees): the NHS.UK macros that draw them cost milliseconds on
+    every page. Never for anything that varies by visitor or request (a CSP nonce, a CSRF token).
+    The key includes the script root, the one part of ``url_for`` that could differ by request.
+    With template auto-reload (development) every page renders afresh, so edits show at once.
+    """
+    if current_app.jinja_env.auto_reload:
+        return caller()
+    cache = current_app.extensions.setdefault("engage_fragments", {})
+    key = (name, request.script_root)
+    html = cache.get(key)
+    if html is None:
+        html = cache[key] = caller()
+    return html
+
+
 def init_app(app):
     """Register the globals and filters."""
 
@@ -67,6 +86,7 @@ def init_app(app):
 
     # A global, not a context variable: imported macros (macros/forms.html) see globals only.
     app.jinja_env.globals["field_kind"] = field_kind
+    app.jinja_env.globals["fragment"] = fragment
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(format_london, "london")
     app.add_template_filter(lambda v: format_london(v, "%-d %B %Y"), "london_date")

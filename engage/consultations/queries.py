@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import selectinload
 
 from engage.consultations.models import (
@@ -67,9 +67,13 @@ def by_slug(slug):
     return db.session.scalar(select(Consultation).where(Consultation.slug == slug))
 
 
+#: Built once with a bound parameter: SQLAlchemy keeps a built statement's cache key (public pages).
+_BY_SLUG = select(Consultation).where(Consultation.slug == bindparam("slug"))
+
+
 def public_by_slug(slug):
     """The consultation with this slug if residents may see it, else None."""
-    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    consultation = db.session.scalar(_BY_SLUG, {"slug": slug})
     if consultation is None or not consultation.is_public:
         return None
     return consultation

@@ -240,6 +240,7 @@ class StartForm(EngageForm):
     )
     organisation_name = StringField(
         "Name of the organisation",
+        description="Only if you are responding on behalf of an organisation.",
         filters=[strip_whitespace],
         validators=[Length(max=200, message="The organisation's name must be 200 characters or fewer")],
     )

@@ -12,7 +12,7 @@ import json
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import bindparam, insert, or_, select
 
 from engage import audit
 from engage.consultations.models import ConsultationStatus
@@ -142,14 +142,31 @@ def new_reference():
     return f"{code[:4]}-{code[4:]}"
 
 
-def _duplicate_reasons(consultation_id, email, answers_digest, network, now):
-    recent = (Response.answers_hash == answers_digest) & (Response.network_hash == network)
-    recent = recent & (Response.submitted_at >= now - DUPLICATE_WINDOW)
-    condition = or_(recent, Response.email == email) if email else recent
-    rows = db.session.execute(
+def _duplicates_statement(with_email):
+    recent = (Response.answers_hash == bindparam("digest")) & (Response.network_hash == bindparam("network"))
+    recent = recent & (Response.submitted_at >= bindparam("since"))
+    condition = or_(recent, Response.email == bindparam("email")) if with_email else recent
+    return (
         select(Response.email, Response.answers_hash, Response.network_hash, Response.submitted_at)
-        .where(Response.consultation_id == consultation_id, condition)
+        .where(Response.consultation_id == bindparam("consultation_id"), condition)
         .limit(20)
+    )
+
+
+#: Built once with bound parameters (with and without an email): SQLAlchemy keeps their cache keys.
+_DUPLICATES = {with_email: _duplicates_statement(with_email) for with_email in (False, True)}
+
+
+def _duplicate_reasons(consultation_id, email, answers_digest, network, now):
+    rows = db.session.execute(
+        _DUPLICATES[bool(email)],
+        {
+            "consultation_id": consultation_id,
+            "digest": answers_digest,
+            "network": network,
+            "since": now - DUPLICATE_WINDOW,
+            "email": email,
+        },
     ).all()
     reasons = []
     if email and any(row.email == email for row in rows):

@@ -68,9 +68,12 @@ def _stop(template, status, **context):
     abort(make_response(render_template(f"responses/{template}.html", **context), status))
 
 
-def _journey(slug, *, link=False):
-    """The consultation and its survey while it takes online responses; otherwise a clear page."""
-    consultation = consultation_queries.public_by_slug(slug)
+def _journey(slug, *, link=False, options=False):
+    """The consultation and its survey while it takes online responses; otherwise a clear page.
+
+    ``options``: load the questions' options too, for the steps that draw or check choice answers.
+    """
+    consultation = queries.public_with_survey(slug, options=options)
     if consultation is None:
         abort(404)
     if consultation.status != ConsultationStatus.open:
@@ -81,7 +84,7 @@ def _journey(slug, *, link=False):
             submitting=request.method == "POST",
             link=link,
         )
-    survey = queries.survey_for(consultation.id)
+    survey = consultation.survey
     if not queries.has_questions(survey):
         _stop("no_survey", 200, consultation=consultation)
     return consultation, survey
@@ -139,9 +142,11 @@ def start(slug):
             draft = services.start_draft(consultation, form.details())
         else:
             services.update_details(draft, form.details())
+        # Read what the redirect needs before the commit expires the rows (reloading costs queries).
+        key_name, key, carry_on = _draft_key_name(consultation), draft.key, _carry_on_url(consultation, survey, draft)
         db.session.commit()
-        session[_draft_key_name(consultation)] = draft.key
-        return redirect(_carry_on_url(consultation, survey, draft))
+        session[key_name] = key
+        return redirect(carry_on)
     status = 400 if form.is_submitted() else 200
     return render_template(
         "responses/start.html", consultation=consultation, survey=survey, form=form, pages=len(survey.pages)
@@ -152,7 +157,7 @@ def start(slug):
 @requires(PUBLIC)
 def page(slug, n):
     """One page of questions. "Continue" checks every answer; "Save and come back later" keeps them."""
-    consultation, survey = _journey(slug)
+    consultation, survey = _journey(slug, options=True)
     draft = _draft(consultation)
     if not 1 <= n <= len(survey.pages):
         abort(404)
@@ -171,14 +176,15 @@ def page(slug, n):
     if request.method == "POST" and form.validate():
         services.save_page(draft, survey, n, form.answers, completed=not saving)
         if saving:
-            token = services.keep_for_later(draft, consultation, session.get(_token_key_name(consultation)))
+            token_name = _token_key_name(consultation)
+            token = services.keep_for_later(draft, consultation, session.get(token_name))
             db.session.commit()
-            session[_token_key_name(consultation)] = token
+            session[token_name] = token
             return redirect(url_for(".saved", slug=slug))
+        # Where to go next, read before the commit expires the survey (reloading it costs queries).
+        following = url_for(".check", slug=slug) if returning else _next_url(consultation, survey, n, draft.answers)
         db.session.commit()
-        if returning:
-            return redirect(url_for(".check", slug=slug))
-        return redirect(_next_url(consultation, survey, n, draft.answers))
+        return redirect(following)
     previous = journey.previous_page_number(survey, n, answers)
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -280,13 +286,14 @@ def _summary(consultation, survey, draft):
     sections = []
     for number, survey_page in enumerate(survey.pages, start=1):
         rows = []
+        change = None
         for question in journey.visible_questions(survey_page, answers):
+            change = change or url_for(".page", slug=consultation.slug, n=number, **{"return": "check"})
             rows.append(
                 {
                     "question": question.text,
                     "answer": _answer_text(question, answers.get(str(question.id))),
-                    "href": url_for(".page", slug=consultation.slug, n=number, **{"return": "check"})
-                    + f"#q{question.id}",
+                    "href": f"{change}#q{question.id}",
                 }
             )
         if rows:
@@ -315,10 +322,9 @@ def _answer_text(question, value):
 @limiter.limit(response_rate_limit, methods=["POST"])
 def check(slug):
     """Check your answers, then send: one transaction, the deadline checked on the server."""
-    consultation, survey = _journey(slug)
-    key = session.get(_draft_key_name(consultation))
-    if request.method == "POST" and queries.response_for_key(consultation.id, key) is not None:
-        return redirect(url_for(".confirmation", slug=slug))
+    consultation, survey = _journey(slug, options=True)
+    # A response already sent from this browser has no draft left (the same transaction deleted
+    # it), so _draft sends a second "Send" to the confirmation.
     draft = _draft(consultation)
     _require_all_pages(consultation, survey, draft)
     if (draft.details or {}).get("publish_consent") not in PublishConsent.__members__:
