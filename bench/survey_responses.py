@@ -245,6 +245,19 @@ def run_wrk(port, clients, seconds, *args):
     return figures
 
 
+def _limiter_storage():
+    """Rate limits in Redis when one answers on localhost (as in production), else in memory."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        print("rate limits: memory:// (no Redis on 127.0.0.1:6379)")
+        return {"RATELIMIT_STORAGE_URI": "memory://"}
+    print("rate limits: redis://127.0.0.1:6379/15")
+    return {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", help="PostgreSQL database to use (emptied first)")
@@ -278,7 +291,7 @@ def main():
     floor_steps.write_text(f"GET /\nPOST / {floor_body}\n")
     results = {key: [] for key in ("floor post", "floor journey", "submit", "journey")}
     lost = duplicates = 0
-    app_env = {"RESPONSE_RATE_LIMIT": "1000000/minute", "MAIL_BACKEND": "console"}
+    app_env = {"RESPONSE_RATE_LIMIT": "1000000/minute", "MAIL_BACKEND": "console", **_limiter_storage()}
     for repeat in range(args.repeats):
         with Server(floor_url, app="bench.survey_floor:app", extra_env={"SECRET_KEY": SECRET_KEY}) as server:
             results["floor post"].append(run_wrk(server.port, args.clients, args.seconds, "post", "/", floor_body))

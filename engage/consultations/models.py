@@ -136,6 +136,8 @@ class Consultation(TimestampMixin, db.Model):
     format_requests: Mapped[list["FormatRequest"]] = relationship(
         back_populates="consultation", cascade="all, delete-orphan", order_by="FormatRequest.requested_at"
     )
+    #: The online survey (engage/surveys), if one was made.
+    survey = relationship("Survey", back_populates="consultation", uselist=False, passive_deletes=True)
 
     @hybrid_property
     def status(self):

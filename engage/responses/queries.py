@@ -38,7 +38,6 @@ def survey_for(consultation_id, *, options=True):
 #: key, so each request skips rebuilding it (and its eager-loading options), which costs more than the query.
 @functools.cache
 def _public_with_survey_statement(options):
-    # Built on first use: Consultation.survey is a backref, there once the mappers are configured.
     return (
         select(Consultation)
         .where(Consultation.slug == bindparam("slug"))

@@ -82,7 +82,7 @@ class Survey(TimestampMixin, db.Model):
     #: Bumped whenever the privacy notice changes, so a response records the wording it was given.
     privacy_version: Mapped[int] = mapped_column(Integer, default=1)
 
-    consultation = relationship("Consultation", backref=db.backref("survey", uselist=False, passive_deletes=True))
+    consultation = relationship("Consultation", back_populates="survey")
     pages: Mapped[list["SurveyPage"]] = relationship(
         back_populates="survey", cascade="all, delete-orphan", order_by="SurveyPage.position"
     )

@@ -270,3 +270,17 @@ def test_officers_words_and_residents_answers_are_shown_as_text_never_markup(cli
     page_one = text_of(client.get(respond_url(q, "/page/1")))  # a question whose help text is hostile
     assert HOSTILE not in page_one and "&lt;script&gt;alert(" in page_one
     assert "&lt;b&gt;bold&lt;/b&gt; {{7*7}}" in text_of(check)
+
+
+def test_a_fresh_process_can_serve_the_journey_first():
+    """The survey relationship exists before any query has configured the mappers (a first request gave a 500)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from engage import create_app; from engage.responses import queries;"
+        "app = create_app('testing');"
+        "queries._public_with_survey_statement(False)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)  # noqa: S603
+    assert result.returncode == 0, result.stderr[-2000:]
