@@ -100,6 +100,7 @@ def import_all_models():
     from engage.records import rules as records_rules  # noqa: F401  (registers object-level rules)
     from engage.reference import models as reference_models  # noqa: F401
     from engage.responses import models as responses_models  # noqa: F401
+    from engage.responses import export_models  # noqa: F401
     from engage.stakeholders import models as stakeholder_models  # noqa: F401
     from engage.surveys import models as surveys_models  # noqa: F401
     from engage.themes import models as themes_models  # noqa: F401

@@ -116,6 +116,8 @@ class Consultation(TimestampMixin, db.Model):
     fairness_length: Mapped[str] = mapped_column(Text, default="")
     #: Markdown: what was decided and why (Gunning 4), published with the outcome.
     outcome: Mapped[str] = mapped_column(Text, default="")
+    #: When the outcome was published; personal details in responses are removed a set time after.
+    outcome_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     places = relationship("Place", secondary=consultation_places, order_by="Place.name")

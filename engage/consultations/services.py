@@ -110,7 +110,8 @@ def publish_outcome(consultation, *, actor, outcome):
     if consultation.status != ConsultationStatus.analysing:
         raise TransitionError("The outcome can be published only while the responses are being analysed")
     consultation.outcome = outcome
-    _set_stage(consultation, ConsultationStage.outcome_published, actor, ["outcome"])
+    consultation.outcome_published_at = now_utc()
+    _set_stage(consultation, ConsultationStage.outcome_published, actor, ["outcome", "outcome_published_at"])
 
 
 def extend_closing_date(consultation, *, actor, new_closes_at, reason):
