@@ -99,8 +99,8 @@ def import_all_models():
     from engage.records import models as records_models  # noqa: F401
     from engage.records import rules as records_rules  # noqa: F401  (registers object-level rules)
     from engage.reference import models as reference_models  # noqa: F401
-    from engage.responses import models as responses_models  # noqa: F401
     from engage.responses import export_models  # noqa: F401
+    from engage.responses import models as responses_models  # noqa: F401
     from engage.stakeholders import models as stakeholder_models  # noqa: F401
     from engage.surveys import models as surveys_models  # noqa: F401
     from engage.themes import models as themes_models  # noqa: F401
@@ -124,6 +124,9 @@ def register_blueprints(app):
     from engage.charters.views import bp as charters_bp
 
     app.register_blueprint(charters_bp)
+    from engage.responses.export_views import bp as response_exports_bp
+
+    app.register_blueprint(response_exports_bp)
 
 
 def register_errorhandlers(app):

@@ -174,6 +174,12 @@ MATRIX = {
     "responses.check": (PUBLIC, "public"),
     "responses.confirmation": (PUBLIC, "public"),
     "responses.preview": (Permission.CONSULTATIONS_READ, "staff"),
+    "response_exports.index": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "response_exports.export": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "response_exports.job": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "response_exports.download": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "response_exports.identifying": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "response_exports.mark_identifying": (Permission.CONSULTATIONS_MANAGE, "officers"),
 }
 
 
@@ -286,6 +292,13 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
     survey_page = factories.SurveyPageFactory(survey=factories.SurveyFactory(consultation=consultation), position=1)
     objects["page_id"] = survey_page.id
     objects["question_id"] = factories.QuestionFactory(page=survey_page).id
+    objects["response_id"] = factories.ResponseFactory(consultation=consultation).id
+    from engage.responses.export_models import ExportJob
+
+    export_job = ExportJob(consultation_id=consultation.id, format="csv", options={})
+    db.session.add(export_job)
+    db.session.flush()
+    objects["job_id"] = export_job.id
     db.session.commit()
     checks = mismatches = 0
     problems = []
