@@ -189,10 +189,12 @@ def iter_rows(consultation_id, plan, *, for_xlsx=False, progress=None, batch=BAT
     )
     question_ids = plan.question_ids
     equality_ids = plan.equality_question_ids
-    session = db.session
     last_id = 0
     done = 0
     while True:
+        # Core on the session's connection: plain rows, without the ORM's per-row work. Asked for
+        # again each batch, since ``progress`` may commit (which hands the connection back).
+        session = db.session.connection()
         responses = session.execute(
             select(*base)
             .where(Response.consultation_id == consultation_id, Response.id > last_id)
@@ -205,19 +207,17 @@ def iter_rows(consultation_id, plan, *, for_xlsx=False, progress=None, batch=BAT
         last_id = high
         by_response = {}
         if question_ids:
+            # By response id range only, so the database walks the response_id index; answers to
+            # other consultations' questions in the range are skipped by the handlers.
             for answer in session.execute(
-                select(*answer_columns)
-                .where(Answer.response_id.between(low, high), Answer.question_id.in_(question_ids))
-                .order_by(Answer.id)
-            ):
+                select(*answer_columns).where(Answer.response_id.between(low, high))
+            ).fetchall():
                 by_response.setdefault(answer[0], []).append(answer)
         equality = {}
         if equality_ids:
             for answer in session.execute(
-                select(*equality_columns)
-                .where(EqualityAnswer.response_id.between(low, high), EqualityAnswer.question_id.in_(equality_ids))
-                .order_by(EqualityAnswer.id)
-            ):
+                select(*equality_columns).where(EqualityAnswer.response_id.between(low, high))
+            ).fetchall():
                 equality.setdefault(answer[0], []).append(answer)
         handlers = plan.handlers
         equality_handlers = plan.equality_handlers
@@ -430,7 +430,7 @@ def run_job(job_id):
             db.session.commit()
 
         with tempfile.TemporaryFile() as spool:
-            rows = iter_rows(consultation_id, plan, for_xlsx=fmt == ExportFormat.xlsx, progress=progress)
+            rows = iter_rows(consultation_id, plan, for_xlsx=fmt == ExportFormat.xlsx, progress=progress, batch=BATCH)
             if fmt == ExportFormat.xlsx:
                 write_xlsx(spool, plan.header, rows)
             else:

@@ -241,7 +241,8 @@ def test_reviewers_cannot_export_and_the_consultation_page_links_officers_to_it(
     assert export_url(s) in page.get_data(as_text=True)
 
 
-def test_a_large_export_runs_as_a_job_with_progress_then_a_download(make_app, login_as):
+def test_a_large_export_runs_as_a_job_with_progress_then_a_download(make_app, login_as, monkeypatch):
+    monkeypatch.setattr(exports, "BATCH", 2)  # several batches, with a progress commit between them
     app = make_app(EXPORT_INLINE_MAX_ROWS=2, EXPORT_RUNNER="inline")
     with app.app_context():
         client = app.test_client()
