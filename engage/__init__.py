@@ -127,6 +127,9 @@ def register_blueprints(app):
     from engage.responses.export_views import bp as response_exports_bp
 
     app.register_blueprint(response_exports_bp)
+    from engage.dataprotection.views import bp as dataprotection_bp
+
+    app.register_blueprint(dataprotection_bp)
 
 
 def register_errorhandlers(app):

@@ -180,6 +180,10 @@ MATRIX = {
     "response_exports.download": (Permission.CONSULTATIONS_MANAGE, "officers"),
     "response_exports.identifying": (Permission.CONSULTATIONS_MANAGE, "officers"),
     "response_exports.mark_identifying": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "dataprotection.index": (Permission.DATA_PROTECTION, "admin"),
+    "dataprotection.search": (Permission.DATA_PROTECTION, "admin"),
+    "dataprotection.export": (Permission.DATA_PROTECTION, "admin"),
+    "dataprotection.erase": (Permission.DATA_PROTECTION, "admin"),
 }
 
 
