@@ -20,11 +20,11 @@ from datetime import date, datetime
 
 import xlsxwriter
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import String, func, select, type_coerce, update
 
 from engage import audit
 from engage.dates import now_utc
-from engage.exports import safe_cell
+from engage.exports import FORMULA_TRIGGERS, safe_cell
 from engage.extensions import db
 from engage.responses.export_models import ExportFormat, ExportJob, ExportStatus
 from engage.responses.models import (
@@ -67,6 +67,16 @@ _CONSENTS = {
 }
 _CONSENTS.update({k.value: v for k, v in list(_CONSENTS.items())})
 _YES_NO = {key: label for key, label in YES_NO}
+
+_TRIGGER_CHARS = frozenset(FORMULA_TRIGGERS)
+
+
+def _safe_text(text):
+    """safe_cell for a non-empty string, with the common case (nothing to change) first."""
+    if text[0] in _TRIGGER_CHARS or "\0" in text:
+        return safe_cell(text)
+    return text
+
 
 # What to do with an answer row, by question.
 _OPTION, _MULTI, _YESNO, _NUMBER, _DATE, _TEXT = range(6)
@@ -143,14 +153,14 @@ def _fill(row, handlers, answers, for_xlsx):
         elif kind == _NUMBER:
             row[handler[1]] = number
         elif kind == _YESNO:
-            row[handler[1]] = _YES_NO.get(text, safe_cell(text))
+            row[handler[1]] = _YES_NO.get(text) or (_safe_text(text) if text else None)
         elif kind == _DATE and for_xlsx:
             try:
                 row[handler[1]] = date.fromisoformat(text)
             except ValueError:
-                row[handler[1]] = safe_cell(text)
+                row[handler[1]] = _safe_text(text) if text else None
         else:
-            row[handler[1]] = safe_cell(text) if text else None
+            row[handler[1]] = _safe_text(text) if text else None
 
 
 def count_responses(consultation_id):
@@ -172,10 +182,11 @@ def iter_rows(consultation_id, plan, *, for_xlsx=False, progress=None, batch=BAT
         Response.id,
         Response.reference,
         Response.submitted_at,
-        Response.channel,
-        Response.respondent_type,
+        # The stored values as plain strings (the labels are looked up by value): no enum per row.
+        type_coerce(Response.channel, String),
+        type_coerce(Response.respondent_type, String),
         Response.organisation_name,
-        Response.publish_consent,
+        type_coerce(Response.publish_consent, String),
         Response.flagged,
         Response.flag_reason,
     )
@@ -224,14 +235,14 @@ def iter_rows(consultation_id, plan, *, for_xlsx=False, progress=None, batch=BAT
         for rid, reference, submitted, channel, rtype, organisation, consent, flagged, reason in responses:
             london = to_london(submitted)
             row = [
-                safe_cell(reference),
+                _safe_text(reference) if reference else None,
                 london.replace(tzinfo=None) if for_xlsx else london.strftime("%Y-%m-%d %H:%M"),
                 _CHANNELS.get(channel, ""),
                 _TYPES.get(rtype, ""),
-                safe_cell(organisation) if organisation else None,
+                _safe_text(organisation) if organisation else None,
                 _CONSENTS.get(consent, ""),
                 "Yes" if flagged else "No",
-                safe_cell(reason) if reason else None,
+                _safe_text(reason) if reason else None,
             ]
             row.extend([None] * (width - 8))
             answers = by_response.get(rid)
