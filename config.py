@@ -55,6 +55,12 @@ class Config:
     EXTERNAL_URL = os.environ.get("EXTERNAL_URL", "http://localhost:5000")
     #: Subscription requests allowed per client address (a public form that sends email).
     SUBSCRIBE_RATE_LIMIT = os.environ.get("SUBSCRIBE_RATE_LIMIT", "5/minute;30/day")
+    #: Response exports with fewer rows than this download at once; larger ones run as a background job.
+    EXPORT_INLINE_MAX_ROWS = _int("EXPORT_INLINE_MAX_ROWS", 5000)
+    #: Where background exports run: "auto" (RQ when REDIS_URL is set, else a thread), "rq" or "thread".
+    EXPORT_RUNNER = os.environ.get("EXPORT_RUNNER", "auto")
+    #: Days after a consultation's outcome is published that respondents' personal details are kept.
+    RESPONSE_RETENTION_DAYS = _int("RESPONSE_RETENTION_DAYS", 365)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

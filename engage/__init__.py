@@ -100,6 +100,7 @@ def import_all_models():
     from engage.records import models as records_models  # noqa: F401
     from engage.records import rules as records_rules  # noqa: F401  (registers object-level rules)
     from engage.reference import models as reference_models  # noqa: F401
+    from engage.responses import export_models  # noqa: F401
     from engage.responses import models as responses_models  # noqa: F401
     from engage.stakeholders import models as stakeholder_models  # noqa: F401
     from engage.surveys import models as surveys_models  # noqa: F401
@@ -127,6 +128,12 @@ def register_blueprints(app):
     from engage.analysis.views import bp as analysis_bp
 
     app.register_blueprint(analysis_bp)
+    from engage.responses.export_views import bp as response_exports_bp
+
+    app.register_blueprint(response_exports_bp)
+    from engage.dataprotection.views import bp as dataprotection_bp
+
+    app.register_blueprint(dataprotection_bp)
 
 
 def register_errorhandlers(app):

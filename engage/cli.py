@@ -83,3 +83,6 @@ def init_app(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(consultations_cli)
+    from engage.dataprotection.cli import retention_cli
+
+    app.cli.add_command(retention_cli)

@@ -44,6 +44,7 @@ class Permission(StrEnum):
     CONSULTATIONS_MANAGE = "consultations:manage"
     CONSULTATIONS_READ = "consultations:read"
     DASHBOARD_VIEW = "dashboard:view"
+    DATA_PROTECTION = "dataprotection:manage"
     RECORDS_MANAGE = "records:manage"
     RECORDS_READ = "records:read"
     RECORDS_RESOLVE = "records:resolve"
@@ -84,7 +85,10 @@ GRANTS = {
     ANONYMOUS: frozenset(),
     Role.reviewer: frozenset(_STAFF),
     Role.officer: frozenset(_OFFICER),
-    Role.admin: frozenset(_OFFICER | {Permission.ADMIN_AUDIT, Permission.ADMIN_REFERENCE, Permission.ADMIN_USERS}),
+    Role.admin: frozenset(
+        _OFFICER
+        | {Permission.ADMIN_AUDIT, Permission.ADMIN_REFERENCE, Permission.ADMIN_USERS, Permission.DATA_PROTECTION}
+    ),
 }
 
 #: Permission -> object-level predicate ``rule(user, obj) -> bool``, registered by <domain>/rules.py.

@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,6 +60,21 @@ class LocalStorage:
                 Path(tmp).unlink(missing_ok=True)
             raise StorageError("could not write the file") from error
 
+    def put_file(self, key, fileobj, content_type):
+        """Store the contents of an open binary file under ``key``, copied in chunks (large exports)."""
+        path = self._path(key)
+        tmp = None
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".upload-")
+            with os.fdopen(fd, "wb") as fh:
+                shutil.copyfileobj(fileobj, fh, CHUNK)
+            os.replace(tmp, path)
+        except OSError as error:
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
+            raise StorageError("could not write the file") from error
+
     def open(self, key):
         """Return a binary file object for ``key`` (the caller closes it)."""
         try:
@@ -100,6 +116,15 @@ class S3Storage:
 
         try:
             self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data, ContentType=content_type)
+        except (BotoCoreError, ClientError) as error:
+            raise StorageError("could not write the file") from error
+
+    def put_file(self, key, fileobj, content_type):
+        """Store the contents of an open binary file under ``key`` (a multipart upload for large files)."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.upload_fileobj(fileobj, self.bucket, self._name(key), ExtraArgs={"ContentType": content_type})
         except (BotoCoreError, ClientError) as error:
             raise StorageError("could not write the file") from error
 

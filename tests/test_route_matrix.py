@@ -187,6 +187,16 @@ MATRIX = {
     "analysis.themes": (Permission.CONSULTATIONS_READ, "staff"),
     "analysis.deadline_rules": (Permission.CONSULTATIONS_MANAGE, "officers"),
     "analysis.unread_reason": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "response_exports.index": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "response_exports.export": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "response_exports.job": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "response_exports.download": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "response_exports.identifying": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "response_exports.mark_identifying": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "dataprotection.index": (Permission.DATA_PROTECTION, "admin"),
+    "dataprotection.search": (Permission.DATA_PROTECTION, "admin"),
+    "dataprotection.export": (Permission.DATA_PROTECTION, "admin"),
+    "dataprotection.erase": (Permission.DATA_PROTECTION, "admin"),
 }
 
 
@@ -300,6 +310,12 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
     objects["page_id"] = survey_page.id
     objects["question_id"] = factories.QuestionFactory(page=survey_page).id
     objects["response_id"] = factories.ResponseFactory(consultation=consultation).id
+    from engage.responses.export_models import ExportJob
+
+    export_job = ExportJob(consultation_id=consultation.id, format="csv", options={})
+    db.session.add(export_job)
+    db.session.flush()
+    objects["job_id"] = export_job.id
     db.session.commit()
     checks = mismatches = 0
     problems = []

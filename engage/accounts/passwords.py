@@ -1,5 +1,7 @@
 """Password hashing (argon2id) and the password policy."""
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
@@ -14,8 +16,16 @@ ZXCVBN_MAX_LENGTH = 72
 CONTEXT_WORDS = ["engage", "engagement", "nhs", "kent", "medway", "healthwatch", "consultation"]
 
 _hasher = PasswordHasher()
-# Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-used-to-even-out-timing")
+
+
+@cache
+def _dummy_hash():
+    """Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
+
+    Made on first use, not at import: argon2 takes 64 MiB for it, and processes that never sign
+    anyone in (export workers, cron commands) should not carry that peak.
+    """
+    return _hasher.hash("not-a-real-password-used-to-even-out-timing")
 
 
 def hash_password(password):
@@ -26,7 +36,7 @@ def hash_password(password):
 def verify_password(password_hash, password):
     """Return True if ``password`` matches ``password_hash``; None hashes never match."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

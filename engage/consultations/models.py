@@ -120,6 +120,8 @@ class Consultation(TimestampMixin, db.Model):
     deadline_rules: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: Why the outcome may be published while some responses are still unread (recorded by an officer).
     unread_outcome_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: When the outcome was published; personal details in responses are removed a set time after.
+    outcome_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     places = relationship("Place", secondary=consultation_places, order_by="Place.name")

@@ -118,7 +118,8 @@ def publish_outcome(consultation, *, actor, outcome):
             "or record why the outcome is published before they are all read, first"
         )
     consultation.outcome = outcome
-    _set_stage(consultation, ConsultationStage.outcome_published, actor, ["outcome"])
+    consultation.outcome_published_at = now_utc()
+    _set_stage(consultation, ConsultationStage.outcome_published, actor, ["outcome", "outcome_published_at"])
 
 
 def extend_closing_date(consultation, *, actor, new_closes_at, reason):

@@ -148,6 +148,8 @@ class Answer(_AnswerColumns, db.Model):
 
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("survey_questions.id"), index=True)
+    #: An officer marked this text as identifying someone: removed by the retention command.
+    identifying: Mapped[bool] = mapped_column(Boolean, default=False)
 
     response: Mapped[Response] = relationship(back_populates="answers")
     question = relationship("Question")

@@ -1,0 +1,1 @@
+"""Data protection: retention of respondents' personal details and subject access requests."""
