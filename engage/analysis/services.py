@@ -1,21 +1,17 @@
 """Writes on the officers' side of responses. Each records its audit entry (field names only); the view commits."""
 
-from sqlalchemy import insert
-
 from engage import audit
 from engage.analysis.models import ResponseCode, ResponseKeying, ResponseScan
 from engage.dates import now_utc, to_london
 from engage.extensions import db
 from engage.responses.models import (
     AnalysisStatus,
-    Answer,
-    EqualityAnswer,
     PublishConsent,
     RespondentType,
     Response,
     ResponseChannel,
 )
-from engage.responses.services import _answer_row, answers_hash, new_reference
+from engage.responses.services import answers_hash, insert_answers, new_reference
 
 #: Field names the audit log records for a keyed-in response (never the values).
 KEYED_AUDIT_FIELDS = (
@@ -74,18 +70,7 @@ def key_response(consultation, survey, *, actor, details, answers, checked=None,
         analysis_status=AnalysisStatus.unread,
     )
     db.session.add(response)
-    db.session.flush()
-    rows, equality_rows = [], []
-    for page in survey.pages:
-        target = equality_rows if page.is_equality else rows
-        for question in page.questions:
-            value = answers.get(str(question.id))
-            if value is not None:
-                target.extend(_answer_row(response.id, question, value))
-    if rows:
-        db.session.execute(insert(Answer.__table__), rows)
-    if equality_rows:
-        db.session.execute(insert(EqualityAnswer.__table__), equality_rows)
+    insert_answers(response, survey, answers)
     audit.record(actor, "create", response, KEYED_AUDIT_FIELDS)
     if checked is not None:
         add_scan(response, checked, actor=actor, batch=batch)

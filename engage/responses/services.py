@@ -176,6 +176,25 @@ def _duplicate_reasons(consultation_id, email, answers_digest, network, now):
     return reasons
 
 
+def insert_answers(response, survey, answers):
+    """Flush ``response`` and insert its answers (equality answers in their own table).
+
+    Core inserts with every key in every row: one executemany per table, whatever the answer types.
+    """
+    db.session.flush()
+    rows, equality_rows = [], []
+    for page in survey.pages:
+        target = equality_rows if page.is_equality else rows
+        for question in page.questions:
+            value = answers.get(str(question.id))
+            if value is not None:
+                target.extend(_answer_row(response.id, question, value))
+    if rows:
+        db.session.execute(insert(Answer.__table__), rows)
+    if equality_rows:
+        db.session.execute(insert(EqualityAnswer.__table__), equality_rows)
+
+
 def _answer_row(response_id, question, value):
     base = {"response_id": response_id, "question_id": question.id, "option_id": None, "text": "", "number": None}
     if question.kind == QuestionKind.multiple_choice:
@@ -225,19 +244,7 @@ def submit(consultation, survey, draft, *, network, honeypot=False):
         answers_hash=digest,
     )
     db.session.add(response)
-    db.session.flush()
-    rows, equality_rows = [], []
-    for page in survey.pages:
-        target = equality_rows if page.is_equality else rows
-        for question in page.questions:
-            value = answers.get(str(question.id))
-            if value is not None:
-                target.extend(_answer_row(response.id, question, value))
-    # Core inserts with every key in every row: one executemany per table, whatever the answer types.
-    if rows:
-        db.session.execute(insert(Answer.__table__), rows)
-    if equality_rows:
-        db.session.execute(insert(EqualityAnswer.__table__), equality_rows)
+    insert_answers(response, survey, answers)
     audit.record(None, "create", response, RESPONSE_AUDIT_FIELDS)
     db.session.delete(draft)
     return response
