@@ -22,9 +22,9 @@ class ResponseChannel(StrEnum):
     online = "online"
     post = "post"
     email = "email"
+    phone = "phone"
     event = "event"
     other = "other"
-    phone = "phone"
 
     @property
     def label(self):

@@ -59,14 +59,14 @@ def test_officers_see_live_counts_per_consultation_and_channel(consultations, of
     with time_machine.travel(NOW, tick=False):
         response = login_as(officer).get("/dashboard")
     page = main_content(response)
-    header = ["Online survey", "Post", "Email", "At an event", "Other", "Total"]
+    header = ["Online survey", "Post", "Email", "Phone", "At an event", "Other", "Total"]
     assert all(f">{label}</th>" in page for label in header)
     rows = table(response)
     # Open first (closing soonest first), then the recently closed; drafts, scheduled and long-closed ones left out.
     assert list(rows) == ["Urgent care <b>", "Quiet one", "Recently closed"]
-    assert rows["Urgent care <b>"] == ["1,200", "2", "0", "1", "0", "1,203"]
-    assert rows["Quiet one"] == ["0", "0", "0", "0", "0", "0"]
-    assert rows["Recently closed"] == ["0", "0", "4", "0", "0", "4"]
+    assert rows["Urgent care <b>"] == ["1,200", "2", "0", "0", "1", "0", "1,203"]
+    assert rows["Quiet one"] == ["0", "0", "0", "0", "0", "0", "0"]
+    assert rows["Recently closed"] == ["0", "0", "4", "0", "0", "0", "4"]
     assert "Urgent care &lt;b&gt;" in page
     manage = f'href="/consultations/manage/{consultations["open"].id}"'
     assert manage in page
