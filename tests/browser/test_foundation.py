@@ -25,12 +25,21 @@ ROLE_NAVIGATION = {
 
 
 def navigation_labels(page):
-    """The header's navigation labels in order, including those the header folds into "More"."""
-    shown = page.locator(
-        ".nhsuk-header__navigation-list > li.nhsuk-header__navigation-item:not([hidden]):not(.nhsuk-header__menu)"
-    ).all_text_contents()
-    folded = page.locator(".nhsuk-header__menu-list > li").all_text_contents()
-    return [" ".join(t.split()) for t in shown + folded]
+    """The header's navigation labels in order, including those the header folds into "More".
+
+    The header's script folds items after load; mid-fold an item is in both lists, so read again
+    (for up to five seconds) until no label appears twice.
+    """
+    for _ in range(50):
+        shown = page.locator(
+            ".nhsuk-header__navigation-list > li.nhsuk-header__navigation-item:not([hidden]):not(.nhsuk-header__menu)"
+        ).all_text_contents()
+        folded = page.locator(".nhsuk-header__menu-list > li").all_text_contents()
+        labels = [" ".join(t.split()) for t in shown + folded]
+        if len(labels) == len(set(labels)):
+            break
+        page.wait_for_timeout(100)
+    return labels
 
 
 def test_home_page_is_nhs_styled_and_accessible(page):
