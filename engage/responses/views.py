@@ -228,8 +228,9 @@ def saved(slug):
                 link=link,
                 closes_at=consultation.closes_at,
             )
-        except Exception:  # noqa: BLE001  (the link is on screen; a mail outage must not lose it)
-            log.exception("could not send a resume link")
+        except Exception as error:  # noqa: BLE001  (the link is on screen; a mail outage must not lose it)
+            # The error's type only: SMTP errors can carry the recipient's address.
+            log.warning("could not send a resume link: %s", type(error).__name__)
             form.email.errors.append("We could not send the email just now. Copy the link on this page instead.")
         else:
             sent_to = form.email.data
@@ -387,8 +388,8 @@ def _submit(consultation, survey, draft, *, honeypot):
                 reference=receipt["reference"],
                 submitted_at=receipt["at"],
             )
-        except Exception:  # noqa: BLE001  (the response is stored; the reference is on screen)
-            log.exception("could not send a response receipt")
+        except Exception as error:  # noqa: BLE001  (the response is stored; the reference is on screen)
+            log.warning("could not send a response receipt: %s", type(error).__name__)
             flash("We could not send your receipt email. Please keep a note of your reference number.", "warning")
     return redirect(url_for(".confirmation", slug=slug))
 

@@ -171,3 +171,21 @@ def test_submissions_are_rate_limited_per_address(make_app):
         assert statuses == [302, 302, 429]
         assert db.session.query(Response).count() == 2
         assert db.session.query(ResponseDraft).count() == 1
+
+
+def test_a_receipt_that_cannot_be_sent_keeps_the_response_and_logs_no_address(client, db, monkeypatch, caplog):
+    import smtplib
+
+    from engage.responses import views
+
+    def refuse(to, *args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({to: (550, b"mailbox unavailable")})
+
+    monkeypatch.setattr(views, "send_email", refuse)
+    q = make_survey()
+    complete_to_check(client, q, email="unlucky.resident@example.org")
+    page = client.get(submit(client, q).headers["Location"])
+    assert count_rows(db, Response) == 1
+    assert "We could not send your receipt email" in plain(page.get_data(as_text=True))
+    assert "SMTPRecipientsRefused" in caplog.text
+    assert "unlucky.resident" not in caplog.text
