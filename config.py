@@ -59,6 +59,10 @@ class Config:
     EXPORT_INLINE_MAX_ROWS = _int("EXPORT_INLINE_MAX_ROWS", 5000)
     #: Where background exports run: "auto" (RQ when REDIS_URL is set, else a thread), "rq" or "thread".
     EXPORT_RUNNER = os.environ.get("EXPORT_RUNNER", "auto")
+    #: A running export silent this long (or queued this long) has lost its worker: it is marked failed.
+    EXPORT_STALE_MINUTES = _int("EXPORT_STALE_MINUTES", 15)
+    #: Days a finished export's file is kept before ``flask exports sweep`` deletes it.
+    EXPORT_KEEP_DAYS = _int("EXPORT_KEEP_DAYS", 7)
     #: Days after a consultation's outcome is published that respondents' personal details are kept.
     RESPONSE_RETENTION_DAYS = _int("RESPONSE_RETENTION_DAYS", 365)
 

@@ -10,6 +10,7 @@ demo_cli = AppGroup("demo", help="Demo content for trying Engage out.")
 users_cli = AppGroup("users", help="Manage staff accounts.")
 search_cli = AppGroup("search", help="The full-text search index of engagement records.")
 consultations_cli = AppGroup("consultations", help="Consultation emails: reminders and updates.")
+exports_cli = AppGroup("exports", help="Background exports of consultation responses.")
 
 
 @search_cli.command("rebuild")
@@ -77,12 +78,26 @@ def consultations_remind():
         raise SystemExit(1)
 
 
+@exports_cli.command("sweep")
+def exports_sweep():
+    """Mark failed the exports whose worker died, and delete export files older than EXPORT_KEEP_DAYS.
+
+    Safe to run from cron as often as wanted. Prints counts only.
+    """
+    from engage.responses.exports import sweep
+
+    summary = sweep()
+    db.session.commit()
+    click.echo(summary.text())
+
+
 def init_app(app):
     """Register the command groups."""
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(consultations_cli)
+    app.cli.add_command(exports_cli)
     from engage.dataprotection.cli import retention_cli
 
     app.cli.add_command(retention_cli)

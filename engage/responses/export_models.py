@@ -32,14 +32,22 @@ class ExportStatus(StrEnum):
     running = "running"
     done = "done"
     failed = "failed"
+    #: Done, and its file deleted after EXPORT_KEEP_DAYS.
+    expired = "expired"
 
     @property
     def label(self):
-        return {"queued": "Waiting to start", "running": "Running", "done": "Ready", "failed": "Failed"}[self.value]
+        return {
+            "queued": "Waiting to start",
+            "running": "Running",
+            "done": "Ready",
+            "failed": "Failed",
+            "expired": "File deleted",
+        }[self.value]
 
     @property
     def colour(self):
-        return {"queued": "grey", "running": "blue", "done": "green", "failed": "red"}[self.value]
+        return {"queued": "grey", "running": "blue", "done": "green", "failed": "red", "expired": "grey"}[self.value]
 
 
 class ExportJob(db.Model):
@@ -62,6 +70,9 @@ class ExportJob(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the runner last showed it was alive (claimed the job or wrote a batch); a running job
+    #: silent for EXPORT_STALE_MINUTES is marked failed, since its worker must have died.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     consultation = relationship("Consultation")
     requested_by = relationship("User")
@@ -76,7 +87,7 @@ class ExportJob(db.Model):
 
     @property
     def is_finished(self):
-        return self.status in (ExportStatus.done, ExportStatus.failed)
+        return self.status in (ExportStatus.done, ExportStatus.failed, ExportStatus.expired)
 
     def __repr__(self):
         return f"<ExportJob {self.id} {self.status}>"

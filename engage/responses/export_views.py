@@ -46,6 +46,7 @@ def _recent_jobs(consultation_id):
 
 
 def _page(consultation, form, status=200):
+    _fail_stale(consultation.id)
     count = exports.count_responses(consultation.id)
     has_equality = any(page.is_equality for page in getattr(consultation.survey, "pages", []) or [])
     return (
@@ -114,6 +115,12 @@ def _file_response(body, fmt, filename):
     )
 
 
+def _fail_stale(consultation_id):
+    """A job whose worker died shows as failed as soon as anyone looks, not when cron next runs."""
+    if exports.fail_stale_jobs(consultation_id).total:
+        db.session.commit()
+
+
 def _job_or_404(consultation_id, job_id):
     job = db.session.get(ExportJob, job_id)
     if job is None or job.consultation_id != consultation_id:
@@ -126,6 +133,7 @@ def _job_or_404(consultation_id, job_id):
 def job(consultation_id, job_id):
     """Progress of a background export (the page refreshes itself until done), then its download link."""
     consultation = db.get_or_404(Consultation, consultation_id)
+    _fail_stale(consultation_id)
     export_job = _job_or_404(consultation_id, job_id)
     return render_template("responses/exports/job.html", consultation=consultation, job=export_job)
 
@@ -136,6 +144,9 @@ def download(consultation_id, job_id):
     """The finished file of a background export; audited."""
     consultation = db.get_or_404(Consultation, consultation_id)
     export_job = _job_or_404(consultation_id, job_id)
+    if export_job.status == ExportStatus.expired:
+        flash("This export's file has been deleted, as old exports are. Start a new export.", "warning")
+        return redirect(url_for(".job", consultation_id=consultation_id, job_id=job_id))
     if export_job.status != ExportStatus.done or not export_job.storage_key:
         flash("This export is not ready to download yet.", "warning")
         return redirect(url_for(".job", consultation_id=consultation_id, job_id=job_id))

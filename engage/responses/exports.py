@@ -16,7 +16,8 @@ import io
 import logging
 import tempfile
 import threading
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import xlsxwriter
 from flask import current_app
@@ -55,6 +56,8 @@ BASE_HEADER = [
     "Flag reason",
 ]
 FAILED_MESSAGE = "The export could not be completed. Try again; if it fails again, tell an administrator."
+STOPPED_MESSAGE = "The export stopped before it finished (the process running it ended). Start a new export."
+NEVER_STARTED_MESSAGE = "The export never started: no export worker picked it up. Tell an administrator."
 
 _CHANNELS = {c: c.label for c in ResponseChannel}
 _CHANNELS.update({c.value: c.label for c in ResponseChannel})
@@ -421,7 +424,7 @@ def run_job(job_id):
     claimed = db.session.execute(
         update(ExportJob)
         .where(ExportJob.id == job_id, ExportJob.status == ExportStatus.queued)
-        .values(status=ExportStatus.running)
+        .values(status=ExportStatus.running, heartbeat_at=now_utc())
     ).rowcount
     db.session.commit()
     if not claimed:
@@ -437,7 +440,9 @@ def run_job(job_id):
         consultation_id = job.consultation_id
 
         def progress(done):
-            db.session.execute(update(ExportJob).where(ExportJob.id == job_id).values(rows_done=done))
+            db.session.execute(
+                update(ExportJob).where(ExportJob.id == job_id).values(rows_done=done, heartbeat_at=now_utc())
+            )
             db.session.commit()
 
         with tempfile.TemporaryFile() as spool:
@@ -469,3 +474,75 @@ def run_job(job_id):
             .values(status=ExportStatus.failed, error=FAILED_MESSAGE, finished_at=now_utc())
         )
         db.session.commit()
+
+
+# --- Sweeping: jobs whose runner died, and old files ----------------------------------------------
+
+
+@dataclass
+class SweepSummary:
+    stopped: int = 0
+    never_started: int = 0
+    files_deleted: int = 0
+
+    @property
+    def total(self):
+        return self.stopped + self.never_started + self.files_deleted
+
+    def text(self):
+        return (
+            f"Export jobs marked failed: {self.stopped} stopped running, {self.never_started} never started. "
+            f"Export files deleted: {self.files_deleted}."
+        )
+
+
+def fail_stale_jobs(consultation_id=None, now=None):
+    """Mark failed the jobs whose runner must have died: running but silent, or never picked up.
+
+    A running job writes a heartbeat with every batch, so one silent for EXPORT_STALE_MINUTES has lost
+    its worker (killed, redeployed); a queued job that old was never picked up (no RQ worker). Runs
+    when an officer looks at the exports and from ``flask exports sweep``; the caller commits.
+    """
+    now = now or now_utc()
+    cutoff = now - timedelta(minutes=current_app.config["EXPORT_STALE_MINUTES"])
+    summary = SweepSummary()
+    stale = (
+        (ExportStatus.running, func.coalesce(ExportJob.heartbeat_at, ExportJob.created_at) < cutoff, STOPPED_MESSAGE),
+        (ExportStatus.queued, ExportJob.created_at < cutoff, NEVER_STARTED_MESSAGE),
+    )
+    for status, too_old, message in stale:
+        query = select(ExportJob).where(ExportJob.status == status, too_old)
+        if consultation_id is not None:
+            query = query.where(ExportJob.consultation_id == consultation_id)
+        for job in db.session.scalars(query).all():
+            job.status, job.error, job.finished_at = ExportStatus.failed, message, now
+            audit.record(None, "update", job, ["status:failed", f"reason:{status.value} past the time limit"])
+            if status == ExportStatus.running:
+                summary.stopped += 1
+            else:
+                summary.never_started += 1
+    return summary
+
+
+def sweep(now=None):
+    """``flask exports sweep``: fail dead jobs, and delete finished files older than EXPORT_KEEP_DAYS.
+
+    Cron-safe and idempotent. The caller commits.
+    """
+    now = now or now_utc()
+    summary = fail_stale_jobs(now=now)
+    cutoff = now - timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
+    old = db.session.scalars(
+        select(ExportJob).where(ExportJob.status == ExportStatus.done, ExportJob.finished_at < cutoff)
+    ).all()
+    storage = get_storage()
+    for job in old:
+        try:
+            storage.delete(job.storage_key)
+        except StorageError:
+            log.warning("could not delete the file of export job %s; trying again next sweep", job.id)
+            continue
+        job.status, job.storage_key = ExportStatus.expired, None
+        audit.record(None, "update", job, ["status:expired", "file deleted"])
+        summary.files_deleted += 1
+    return summary

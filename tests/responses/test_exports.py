@@ -4,7 +4,7 @@ import csv
 import io
 import re
 import socket
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -424,3 +424,66 @@ def test_rows_are_read_in_batches_and_progress_is_reported(app):
     assert len(rows) == 5
     assert seen == [2, 4, 5]
     assert rows[0][plan.header.index("5. When did you last go?")] == date(2026, 6, 30)
+
+
+def _old_job(s, status, minutes_ago, **fields):
+    then = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+    job = ExportJob(consultation_id=s.consultation.id, format="csv", options={}, rows_total=4, rows_done=1, **fields)
+    job.status, job.created_at = status, then
+    factories.db.session.add(job)
+    factories.db.session.flush()
+    return job
+
+
+def test_a_job_whose_worker_died_shows_as_failed_and_a_live_one_keeps_running(app, client, login_as, officer):
+    s = make_export_survey()
+    now = datetime.now(UTC)
+    dead = _old_job(s, ExportStatus.running, 60, heartbeat_at=now - timedelta(minutes=20))
+    alive = _old_job(s, ExportStatus.running, 60, heartbeat_at=now - timedelta(minutes=1))
+    never = _old_job(s, ExportStatus.queued, 20)
+    login_as(officer)
+
+    page = client.get(export_url(s, f"/{dead.id}")).get_data(as_text=True)
+
+    assert exports.STOPPED_MESSAGE in page
+    assert 'http-equiv="refresh"' not in page
+    assert dead.status == ExportStatus.failed
+    assert alive.status == ExportStatus.running
+    assert 'http-equiv="refresh"' in client.get(export_url(s, f"/{alive.id}")).get_data(as_text=True)
+    assert exports.NEVER_STARTED_MESSAGE in client.get(export_url(s, f"/{never.id}")).get_data(as_text=True)
+    reasons = factories.db.session.scalars(
+        select(AuditEntry.changed_fields).where(AuditEntry.object_type == "export_jobs", AuditEntry.action == "update")
+    )
+    assert sorted(f for fields in reasons for f in fields if f.startswith("reason:")) == [
+        "reason:queued past the time limit",
+        "reason:running past the time limit",
+    ]
+
+
+def test_the_sweep_deletes_old_export_files_and_says_so_on_the_page(app, client, login_as, officer):
+    from engage.storage import get_storage, new_key
+
+    s = make_export_survey()
+    storage = get_storage()
+    old_key, new_key_ = new_key(), new_key()
+    storage.put(old_key, b"Reference\n", "text/csv")
+    storage.put(new_key_, b"Reference\n", "text/csv")
+    now = datetime.now(UTC)
+    old = _old_job(s, ExportStatus.done, 9 * 1440, storage_key=old_key, finished_at=now - timedelta(days=8))
+    recent = _old_job(s, ExportStatus.done, 1440, storage_key=new_key_, finished_at=now - timedelta(days=1))
+    factories.db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["exports", "sweep"])
+
+    assert result.exit_code == 0, result.output
+    assert "Export files deleted: 1." in result.output
+    factories.db.session.refresh(old)
+    assert (old.status, old.storage_key) == (ExportStatus.expired, None)
+    assert not storage.exists(old_key)
+    assert storage.exists(new_key_) and recent.status == ExportStatus.done
+    login_as(officer)
+    download = client.get(export_url(s, f"/{old.id}/download"), follow_redirects=True).get_data(as_text=True)
+    assert "file has been deleted" in download
+    assert "Start a new export" in download
+    # Cron-safe: a second run finds nothing more to do.
+    assert "Export files deleted: 0." in app.test_cli_runner().invoke(args=["exports", "sweep"]).output
