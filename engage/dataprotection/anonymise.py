@@ -7,10 +7,12 @@ that still hold something, so running it again changes nothing and counts zero.
 
 from dataclasses import dataclass, fields
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 
+from engage.analysis.models import ResponseScan
 from engage.extensions import db
 from engage.responses.models import Answer, Response
+from engage.storage import delete_quietly
 from engage.surveys.models import Question, QuestionKind
 
 #: What a text answer an officer marked as identifying becomes.
@@ -24,6 +26,7 @@ class Counts:
     responses: int = 0
     postcodes: int = 0
     identifying_answers: int = 0
+    scans: int = 0
 
     def add(self, other):
         for f in fields(self):
@@ -47,7 +50,10 @@ def anonymise_responses(response_ids):
     """Remove names, emails, network hashes, full postcodes and identifying text from these responses.
 
     :param response_ids: a select of Response.id (or a list of ids).
-    Organisation names are kept: they name organisations, not people. Answers are kept.
+    Organisation names are kept: they name organisations, not people. Answers are kept. Scans of
+    paper responses go, files and all: a letter carries its writer's name and address, and its
+    answers were keyed in. The files are deleted at once (a failed commit then leaves rows whose
+    file is gone, which the next run removes), so nothing personal outlives the run.
     """
     counts = Counts()
     counts.responses = db.session.execute(
@@ -81,4 +87,14 @@ def anonymise_responses(response_ids):
         .values(text=REMOVED_TEXT),
         execution_options={"synchronize_session": False},
     ).rowcount
+    scan_keys = db.session.scalars(
+        select(ResponseScan.storage_key).where(ResponseScan.response_id.in_(response_ids))
+    ).all()
+    if scan_keys:
+        db.session.execute(
+            delete(ResponseScan).where(ResponseScan.storage_key.in_(scan_keys)),
+            execution_options={"synchronize_session": False},
+        )
+        delete_quietly(scan_keys)
+    counts.scans = len(scan_keys)
     return counts

@@ -2,9 +2,12 @@
 
 ``flask --app engage retention apply`` (cron-safe, idempotent) then removes respondents' names,
 emails and network hashes, cuts postcode answers to their district ("ME14 1XX" -> "ME14"), replaces
-text answers officers marked as identifying, and deletes unfinished drafts. Answers, organisation
-names and equality answers (anonymous once the name and email are gone) are kept. Each consultation
-touched gets one audit entry holding the counts, never the content.
+text answers officers marked as identifying, and deletes scans of paper responses and unfinished
+drafts. Answers, organisation names and equality answers (anonymous once the name and email are
+gone) are kept. Each consultation touched gets one audit entry holding the counts, never the content.
+
+Unfinished drafts of any consultation that closed more than DRAFT_GRACE ago are deleted too, outcome
+or not: their resume links stopped working at the closing time, so they serve no one.
 """
 
 from dataclasses import dataclass, field
@@ -20,19 +23,26 @@ from engage.dates import now_utc
 from engage.extensions import db
 from engage.responses.models import Response, ResponseDraft
 
+#: How long after closing a consultation's unfinished drafts are kept (in case the closing date is
+#: extended soon after, which makes their resume links work again).
+DRAFT_GRACE = timedelta(days=7)
+
 
 @dataclass
 class RetentionSummary:
     consultations: int = 0
     counts: Counts = field(default_factory=Counts)
     drafts: int = 0
+    expired_drafts: int = 0
 
     def text(self):
         c = self.counts
         return (
             f"Retention applied to {self.consultations} consultation(s) past their retention date: "
             f"{c.responses} response(s) had names or emails removed, {c.postcodes} postcode(s) cut to the district, "
-            f"{c.identifying_answers} identifying answer(s) removed, {self.drafts} unfinished draft(s) deleted."
+            f"{c.identifying_answers} identifying answer(s) removed, {c.scans} scan(s) of paper responses deleted, "
+            f"{self.drafts} unfinished draft(s) deleted. "
+            f"{self.expired_drafts} unfinished draft(s) of other closed consultations deleted."
         )
 
 
@@ -65,4 +75,11 @@ def apply_retention(now=None, days=None):
             summary.counts.add(counts)
             summary.drafts += drafts
             audit.record(None, "update", consultation, [*counts.as_fields("retention"), f"retention:drafts={drafts}"])
+    closed_long_ago = select(Consultation.id).where(Consultation.closes_at < (now or now_utc()) - DRAFT_GRACE)
+    summary.expired_drafts = db.session.execute(
+        delete(ResponseDraft).where(ResponseDraft.consultation_id.in_(closed_long_ago)),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if summary.expired_drafts:
+        audit.record(None, "delete", None, [f"drafts={summary.expired_drafts}"], object_type="response_drafts")
     return summary

@@ -4,14 +4,18 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from engage.analysis.models import ResponseScan
 from engage.audit import AuditEntry
 from engage.consultations import services as consultation_services
 from engage.consultations.models import ConsultationStage
 from engage.dataprotection.anonymise import REMOVED_TEXT
 from engage.dates import now_utc
 from engage.responses.models import Answer, EqualityAnswer, Response, ResponseDraft
+from engage.storage import get_storage
 from engage.surveys.models import QuestionKind
 from tests import factories
+
+SCAN_KEY = "c" * 32
 
 
 def published_consultation(days_ago):
@@ -60,6 +64,18 @@ def test_retention_removes_personal_details_keeps_answers_and_a_second_run_chang
     recent = published_consultation(days_ago=30)
     old_response = response_with_answers(old)
     recent_response = response_with_answers(recent)
+    storage = get_storage()
+    storage.put(SCAN_KEY, b"Jo Bloggs, 4 Elm Road", "text/plain")
+    db.session.add(
+        ResponseScan(
+            response_id=old_response.id,
+            storage_key=SCAN_KEY,
+            filename="letter.txt",
+            content_type="text/plain",
+            size=21,
+            sha256="0" * 64,
+        )
+    )
     db.session.commit()
 
     result = runner.invoke(args=["retention", "apply"])
@@ -67,7 +83,8 @@ def test_retention_removes_personal_details_keeps_answers_and_a_second_run_chang
     assert result.exit_code == 0, result.output
     assert "1 consultation(s)" in result.output
     assert "1 response(s) had names or emails removed, 1 postcode(s) cut to the district" in result.output
-    assert "1 identifying answer(s) removed, 1 unfinished draft(s) deleted" in result.output
+    assert "1 identifying answer(s) removed, 1 scan(s) of paper responses deleted" in result.output
+    assert "1 unfinished draft(s) deleted." in result.output
     assert "jo@example.org" not in result.output
     db.session.expire_all()
     cleared = db.session.get(Response, old_response.id)
@@ -76,6 +93,8 @@ def test_retention_removes_personal_details_keeps_answers_and_a_second_run_chang
     texts = sorted(a.text for a in cleared.answers)
     assert texts == sorted(["ME14", REMOVED_TEXT, "The bus is late"])
     assert len(cleared.equality_answers) == 1
+    assert db.session.scalar(select(ResponseScan)) is None
+    assert not storage.exists(SCAN_KEY)
     # The recent consultation is untouched.
     kept = db.session.get(Response, recent_response.id)
     assert (kept.name, kept.email) == ("Jo Bloggs", "jo@example.org")
@@ -91,6 +110,37 @@ def test_retention_removes_personal_details_keeps_answers_and_a_second_run_chang
     assert again.exit_code == 0
     assert "0 consultation(s)" in again.output
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.id != entry.id)) is None
+
+
+def test_drafts_of_a_consultation_closed_over_a_week_ago_are_deleted_outcome_or_not(app, runner, db):
+    def draft(closed_days_ago):
+        consultation = factories.ConsultationFactory(
+            stage=ConsultationStage.ready,
+            opens_at=now_utc() - timedelta(days=60),
+            closes_at=now_utc() - timedelta(days=closed_days_ago),
+        )
+        db.session.add(
+            ResponseDraft(
+                consultation_id=consultation.id,
+                key=f"draft-{consultation.id}",
+                details={"email": "someone@example.org"},
+                answers={},
+                expires_at=consultation.closes_at,
+            )
+        )
+        return consultation
+
+    long_closed, just_closed, still_open = draft(10), draft(2), draft(-5)
+    db.session.commit()
+
+    result = runner.invoke(args=["retention", "apply"])
+
+    assert "1 unfinished draft(s) of other closed consultations deleted" in result.output
+    left = set(db.session.scalars(select(ResponseDraft.consultation_id)))
+    assert left == {just_closed.id, still_open.id}
+    assert long_closed.id not in left
+    (entry,) = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "response_drafts")).all()
+    assert entry.changed_fields == ["drafts=1"]
 
 
 def test_the_retention_period_is_a_setting(make_app):
