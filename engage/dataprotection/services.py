@@ -1,7 +1,8 @@
 """Subject access requests: everything held about one email address, as a file, or erased.
 
 Looked up by the lower-cased address in: responses (with their answers and equality answers),
-consultation email subscriptions, stakeholder people, and alternative-format requests. Each search,
+consultation email subscriptions, stakeholder people, alternative-format requests, and residents'
+comments on charter drafts. Each search,
 export and erasure is in the audit log (what kind of thing and how many, never the address).
 Writes do not commit; the view does.
 """
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, select
 
 from engage import audit
+from engage.charters.models import CharterComment
 from engage.consultations.models import ConsultationSubscription, FormatRequest
 from engage.dataprotection.anonymise import anonymise_responses
 from engage.dates import now_utc
@@ -29,10 +31,13 @@ class Held:
     subscriptions: list = field(default_factory=list)
     people: list = field(default_factory=list)
     format_requests: list = field(default_factory=list)
+    charter_comments: list = field(default_factory=list)
 
     @property
     def is_empty(self):
-        return not (self.responses or self.subscriptions or self.people or self.format_requests)
+        return not (
+            self.responses or self.subscriptions or self.people or self.format_requests or self.charter_comments
+        )
 
     def count_fields(self):
         """Audit "fields": how many of each kind were found (numbers, never the address)."""
@@ -41,6 +46,7 @@ class Held:
             f"subscriptions={len(self.subscriptions)}",
             f"people={len(self.people)}",
             f"format_requests={len(self.format_requests)}",
+            f"charter_comments={len(self.charter_comments)}",
         ]
 
 
@@ -62,6 +68,11 @@ def find_held(email):
             select(FormatRequest)
             .where(func.lower(FormatRequest.email) == email)
             .order_by(FormatRequest.requested_at, FormatRequest.id)
+        ).all(),
+        charter_comments=db.session.scalars(
+            select(CharterComment)
+            .where(func.lower(CharterComment.resident_email) == email)
+            .order_by(CharterComment.created_at, CharterComment.id)
         ).all(),
     )
 
@@ -153,6 +164,19 @@ def as_document(held):
             }
             for f in held.format_requests
         ],
+        "charter_comments": [
+            {
+                "charter": c.charter.title,
+                "version": c.version.number,
+                "section": section.heading if (section := c.version.section(c.section_key)) else c.section_key,
+                "name": c.resident_name,
+                "email": c.resident_email,
+                "comment": c.body,
+                "made_at": _iso(c.created_at),
+                "moderation": c.moderation.value,
+            }
+            for c in held.charter_comments
+        ],
     }
 
 
@@ -172,6 +196,8 @@ def erase(held, *, actor):
     Subscriptions are deleted. Stakeholder records lose the email address (the rest of the record
     is the organisation's relationship with that person, kept on its own lawful basis).
     Format requests lose name, email, phone and details (the request and its fulfilment stay as evidence).
+    Charter comments lose the name and email; the comment stays, shown as from "A resident", as part
+    of the record of how the charter was drafted.
     """
     counts = {}
     ids = [r.id for r in held.responses]
@@ -196,6 +222,10 @@ def erase(held, *, actor):
         request.name, request.email, request.phone, request.details = "", "", "", ""
         audit.record(actor, "update", request, ["details", "email", "name", "phone"])
     counts["format_requests"] = len(held.format_requests)
+    for comment in held.charter_comments:
+        comment.resident_name, comment.resident_email = "", ""
+        audit.record(actor, "update", comment, ["resident_email", "resident_name"])
+    counts["charter_comments"] = len(held.charter_comments)
     audit.record(actor, "delete", None, [f"{k}={v}" for k, v in counts.items()], object_type="subject_access")
     db.session.flush()
     db.session.expire_all()

@@ -5,6 +5,7 @@ import json
 from sqlalchemy import select
 
 from engage.audit import AuditEntry
+from engage.charters.models import CharterComment
 from engage.consultations.models import ConsultationSubscription, FormatRequest
 from engage.permissions import Role
 from engage.responses.models import Answer, Response
@@ -35,8 +36,9 @@ def held_about_jo():
     subscription = factories.ConsultationSubscriptionFactory(consultation=consultation, email="jo.bloggs@example.org")
     person = factories.PersonFactory(name="Jo Bloggs", email="jo.bloggs@example.org")
     request = factories.FormatRequestFactory(consultation=consultation, email="jo.bloggs@example.org", name="Jo")
+    comment = factories.CharterCommentFactory(resident_name="Jo B", resident_email="JO.BLOGGS@example.org")
     factories.db.session.commit()
-    return response, other, subscription, person, request
+    return response, other, subscription, person, request, comment
 
 
 def search(client, email):
@@ -58,9 +60,16 @@ def test_an_administrator_sees_everything_held_about_an_email_address(app, clien
     assert "Email subscriptions (1)" in text
     assert "Stakeholder records (1)" in text
     assert "Requests for another format (1)" in text
+    assert "Comments on charter drafts (1)" in text
     entry = factories.db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "subject_access")).one()
     assert entry.action == "view"
-    assert entry.changed_fields == ["format_requests=1", "people=1", "responses=1", "subscriptions=1"]
+    assert entry.changed_fields == [
+        "charter_comments=1",
+        "format_requests=1",
+        "people=1",
+        "responses=1",
+        "subscriptions=1",
+    ]
 
 
 def test_a_malformed_email_gets_a_clear_message_not_a_search(app, client, login_as, admin):
@@ -81,7 +90,7 @@ def test_an_address_with_nothing_held_says_so(app, client, login_as, admin):
 
 
 def test_the_export_is_a_json_file_of_everything_held(app, client, login_as, admin):
-    response, *_ = held_about_jo()
+    response, *_, held_comment = held_about_jo()
     login_as(admin)
     token = csrf_token_from(search(client, EMAIL))
 
@@ -100,12 +109,14 @@ def test_the_export_is_a_json_file_of_everything_held(app, client, login_as, adm
     assert len(document["subscriptions"]) == 1
     assert document["stakeholder_records"][0]["name"] == "Jo Bloggs"
     assert document["format_requests"][0]["name"] == "Jo"
+    (comment,) = document["charter_comments"]
+    assert (comment["name"], comment["comment"], comment["version"]) == ("Jo B", held_comment.body, 1)
     actions = factories.db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "subject_access"))
     assert sorted(actions) == ["export", "view"]
 
 
 def test_erasing_needs_confirmation_then_removes_the_details_and_keeps_the_answers(app, client, login_as, admin):
-    response, other, subscription, person, request = held_about_jo()
+    response, other, subscription, person, request, comment = held_about_jo()
     subscription_id = subscription.id
     login_as(admin)
     token = csrf_token_from(search(client, EMAIL))
@@ -126,10 +137,19 @@ def test_erasing_needs_confirmation_then_removes_the_details_and_keeps_the_answe
     assert db.session.get(Person, person.id).email == ""
     assert db.session.get(Person, person.id).name == "Jo Bloggs"
     assert db.session.get(FormatRequest, request.id).email == ""
+    erased_comment = db.session.get(CharterComment, comment.id)
+    assert (erased_comment.resident_name, erased_comment.resident_email) == ("", "")
+    assert erased_comment.body == comment.body and erased_comment.public_author_label == "A resident"
     summary = db.session.scalars(
         select(AuditEntry).where(AuditEntry.object_type == "subject_access", AuditEntry.action == "delete")
     ).one()
-    assert summary.changed_fields == ["format_requests=1", "people=1", "responses=1", "subscriptions=1"]
+    assert summary.changed_fields == [
+        "charter_comments=1",
+        "format_requests=1",
+        "people=1",
+        "responses=1",
+        "subscriptions=1",
+    ]
     assert "Engage holds nothing" in search(client, EMAIL).get_data(as_text=True)
 
 
