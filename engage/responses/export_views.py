@@ -99,7 +99,7 @@ def export(consultation_id):
         return csv_response(filename, plan.header, exports.iter_rows(consultation.id, plan))
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by iter_file once the download is sent)
     try:
-        exports.write_xlsx(spool, plan.header, exports.iter_rows(consultation.id, plan, for_xlsx=True))
+        exports.write_xlsx(spool, plan, exports.iter_rows(consultation.id, plan, for_xlsx=True))
         spool.seek(0)
     except BaseException:
         spool.close()

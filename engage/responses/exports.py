@@ -17,15 +17,14 @@ import logging
 import tempfile
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-import xlsxwriter
 from flask import current_app
-from sqlalchemy import String, func, select, type_coerce, update
+from sqlalchemy import String, bindparam, func, select, type_coerce, update
 
 from engage import audit
 from engage.dates import now_utc
-from engage.exports import FORMULA_TRIGGERS, safe_cell
+from engage.exports import FORMULA_TRIGGERS, safe_cell, write_xlsx_stream
 from engage.extensions import db
 from engage.responses.export_models import ExportFormat, ExportJob, ExportStatus
 from engage.responses.models import (
@@ -97,6 +96,8 @@ class ExportPlan:
         self.handlers = {}
         self.equality_handlers = {}
         self.include_equality = include_equality
+        #: Spreadsheet number formats: the submitted time, and date answers.
+        self.column_formats = {1: "datetime"}
         if survey is None:
             return
         number = 0
@@ -129,6 +130,7 @@ class ExportPlan:
         if kind in (QuestionKind.number, QuestionKind.rating):
             return (_NUMBER, column)
         if kind == QuestionKind.date:
+            self.column_formats[column] = "date"
             return (_DATE, column)
         return (_TEXT, column)
 
@@ -170,6 +172,29 @@ def count_responses(consultation_id):
     return db.session.scalar(select(func.count(Response.id)).where(Response.consultation_id == consultation_id))
 
 
+def _answers_between(table):
+    """SQL for the answers of a range of response ids, as (response_id, question_id, option_id, text, number)."""
+    c = table.c
+    return select(c.response_id, c.question_id, c.option_id, c.text, c.number).where(
+        c.response_id.between(bindparam("low"), bindparam("high"))
+    )
+
+
+def _raw_rows(connection, statement, low, high):
+    """Run ``statement`` on the DB-API cursor: plain tuples, without SQLAlchemy's Row per answer (which
+    was half the export's time). Every column is an integer or text, so no type processing is lost."""
+    compiled = statement.compile(dialect=connection.dialect)
+    params = compiled.construct_params({"low": low, "high": high})
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(compiled.string, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def iter_rows(consultation_id, plan, *, for_xlsx=False, progress=None, batch=BATCH):
     """Yield one list per response, in the order received (by id).
 
@@ -193,14 +218,8 @@ def iter_rows(consultation_id, plan, *, for_xlsx=False, progress=None, batch=BAT
         Response.flagged,
         Response.flag_reason,
     )
-    answer_columns = (Answer.response_id, Answer.question_id, Answer.option_id, Answer.text, Answer.number)
-    equality_columns = (
-        EqualityAnswer.response_id,
-        EqualityAnswer.question_id,
-        EqualityAnswer.option_id,
-        EqualityAnswer.text,
-        EqualityAnswer.number,
-    )
+    answers_sql = _answers_between(Answer.__table__)
+    equality_sql = _answers_between(EqualityAnswer.__table__)
     question_ids = plan.question_ids
     equality_ids = plan.equality_question_ids
     last_id = 0
@@ -223,15 +242,11 @@ def iter_rows(consultation_id, plan, *, for_xlsx=False, progress=None, batch=BAT
         if question_ids:
             # By response id range only, so the database walks the response_id index; answers to
             # other consultations' questions in the range are skipped by the handlers.
-            for answer in session.execute(
-                select(*answer_columns).where(Answer.response_id.between(low, high))
-            ).fetchall():
+            for answer in _raw_rows(session, answers_sql, low, high):
                 by_response.setdefault(answer[0], []).append(answer)
         equality = {}
         if equality_ids:
-            for answer in session.execute(
-                select(*equality_columns).where(EqualityAnswer.response_id.between(low, high))
-            ).fetchall():
+            for answer in _raw_rows(session, equality_sql, low, high):
                 equality.setdefault(answer[0], []).append(answer)
         handlers = plan.handlers
         equality_handlers = plan.equality_handlers
@@ -274,45 +289,9 @@ def write_csv(binary_file, header, rows):
         text.detach()
 
 
-def write_xlsx(binary_file, header, rows, sheet_name="Responses"):
-    """Write an XLSX in constant memory, formulas and links off; dates as dates."""
-    workbook = xlsxwriter.Workbook(
-        binary_file,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "in_memory": False,
-        },
-    )
-    sheet = workbook.add_worksheet(sheet_name[:31])
-    bold = workbook.add_format({"bold": True})
-    when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.set_column(1, 1, 17)
-    for column, title in enumerate(header):
-        sheet.write_string(0, column, safe_cell(title), bold)
-    write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
-    row_number = 0
-    for row in rows:
-        row_number += 1
-        for column, value in enumerate(row):
-            if value is None:
-                continue
-            kind = type(value)
-            if kind is str:
-                if value:
-                    write_string(row_number, column, value)
-            elif kind is int or kind is float:
-                write_number(row_number, column, value)
-            elif kind is datetime:
-                write_datetime(row_number, column, value, when)
-            elif kind is date:
-                write_datetime(row_number, column, value, day)
-            else:
-                write_string(row_number, column, safe_cell(value))
-    workbook.close()
+def write_xlsx(binary_file, plan, rows):
+    """Write an XLSX in flat memory: text never read as formulas or links; times and dates as such."""
+    write_xlsx_stream(binary_file, plan.header, rows, sheet_name="Responses", column_formats=plan.column_formats)
 
 
 def filename_for(consultation, fmt):
@@ -448,7 +427,7 @@ def run_job(job_id):
         with tempfile.TemporaryFile() as spool:
             rows = iter_rows(consultation_id, plan, for_xlsx=fmt == ExportFormat.xlsx, progress=progress, batch=BATCH)
             if fmt == ExportFormat.xlsx:
-                write_xlsx(spool, plan.header, rows)
+                write_xlsx(spool, plan, rows)
             else:
                 write_csv(spool, plan.header, rows)
             spool.seek(0)
