@@ -14,6 +14,7 @@ exports are streamed straight to the browser, large ones are written to a file b
 import csv
 import io
 import logging
+import os
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 
 #: Responses read per query; their answers come in one more query.
 BATCH = 5000
+#: How much lower than normal (0) the CPU priority of a running export is: residents come first.
+EXPORT_NICENESS = 10
 #: Where the exports RQ queue lives (workers: ``rq worker --url $REDIS_URL engage-exports``).
 RQ_QUEUE = "engage-exports"
 BASE_HEADER = [
@@ -370,7 +373,20 @@ def dispatch(job_id):
     return thread
 
 
+def _lower_priority():
+    """Let residents' requests go first: the export runs at a lower CPU priority (Linux: per thread).
+
+    The job's thread or RQ worker process is reniced by EXPORT_NICENESS (default 10), so while a
+    large export runs, web workers sharing the machine keep their speed; the export takes what is left.
+    """
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), EXPORT_NICENESS)
+    except (AttributeError, OSError):  # not Linux, or not permitted: run at normal priority
+        log.info("export job runs at normal CPU priority")
+
+
 def _thread_main(app, job_id):
+    _lower_priority()
     with app.app_context():
         try:
             run_job(job_id)
@@ -384,6 +400,7 @@ _worker_app = None
 def rq_job(job_id):
     """The function an RQ worker runs: builds the app once per worker process, then runs the job."""
     global _worker_app
+    _lower_priority()
     if _worker_app is None:
         from engage import create_app
 

@@ -316,9 +316,18 @@ def test_a_failed_job_says_so_and_keeps_no_file(make_app, login_as, monkeypatch)
         assert exports.FAILED_MESSAGE in page
 
 
-def test_a_job_in_a_thread_finishes_and_a_job_is_never_run_twice(make_app, tmp_path):
+def test_a_job_in_a_thread_finishes_and_a_job_is_never_run_twice(make_app, tmp_path, monkeypatch):
     import os
+    import threading
 
+    priorities = []
+    real_run_job = exports.run_job
+
+    def spy(job_id):
+        priorities.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        real_run_job(job_id)
+
+    monkeypatch.setattr(exports, "run_job", spy)
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'threads.db'}"
     app = make_app(SQLALCHEMY_DATABASE_URI=url, EXPORT_RUNNER="thread")
     with app.app_context():
@@ -332,6 +341,8 @@ def test_a_job_in_a_thread_finishes_and_a_job_is_never_run_twice(make_app, tmp_p
         factories.db.session.expire_all()
         job = factories.db.session.get(ExportJob, job.id)
         assert job.status == ExportStatus.done
+        # Residents first: the export's thread ran at a lower CPU priority than the web request's.
+        assert priorities == [min(19, os.getpriority(os.PRIO_PROCESS, 0) + exports.EXPORT_NICENESS)]
         key = job.storage_key
         exports.run_job(job.id)  # a second pick-up of the same job changes nothing
         factories.db.session.expire_all()
