@@ -320,7 +320,9 @@ def place_groups(consultation):
             rest = None
             if top.population is not None and all(c.population is not None for c in children):
                 rest = max(top.population - sum(c.population for c in children), 0)
-            groups.append(PlaceGroup(f"Elsewhere in {top.name}", rest, {top.id}))
+            if rest != 0:
+                # Unknown (None) or some people left: respondents placed in the place itself go here.
+                groups.append(PlaceGroup(f"Elsewhere in {top.name}", rest, {top.id}))
         else:
             groups.append(PlaceGroup(top.name, top.population, {top.id}))
     by_place = {pid: g.label for g in groups for pid in g.place_ids}
@@ -674,9 +676,13 @@ def _rep_table(key, title, respondent_counts, population, order, minimum):
     for g in order:
         pop_share = population.get(g, 0) / population_total if population_total else 0
         if g in withheld:
-            # Judge by the most the hidden figure could be, from what the page shows: the flag gives nothing away.
+            # A withheld figure is flagged only when that narrows nothing down to a small group: either the
+            # most it could be, from the figures shown, is under the line, or the line itself is at least the
+            # minimum group size (so the flag says "below a number no smaller than the minimum").
+            line = UNDER_REPRESENTED_RATIO * pop_share * base
             most = base - shown_sum
-            flag = "under" if base and most / base < UNDER_REPRESENTED_RATIO * pop_share else "unknown"
+            under = base and (most < line or (line >= minimum and values[g] < line))
+            flag = "under" if under else "unknown"
             figure = Figure(None)
         else:
             share = values[g] / base if base else 0
