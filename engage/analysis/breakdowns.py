@@ -252,21 +252,18 @@ class Distribution:
 
 def equality_summary(consultation, survey=None, minimum=None):
     """Each equality question's distribution among counted responses, small groups withheld."""
-    survey = survey if survey is not None else response_queries.survey_for(consultation.id)
     minimum = minimum or min_group_size()
-    questions = equality_questions(survey)
-    counts = _equality_counts(consultation.id, [q.id for q in questions])
+    figures = equality_figures(consultation, survey, minimum)
     result = []
-    for question in questions:
-        tally = counts[question.id]
-        values = {o.id: tally.get(o.id, 0) for o in question.options}
-        answered = sum(values.values())
-        # The number who answered is shown, so the options are one line.
-        withheld = suppress(values, [list(values)], minimum)
+    for question in figures.questions:
+        tally = figures.counts[question.id]
+        answered = sum(tally.get(o.id, 0) for o in question.options)
         rows = [
             (
                 o.label,
-                Figure(None) if o.id in withheld else Figure(values[o.id], _percent(values[o.id], answered)),
+                Figure(None)
+                if o.id in figures.withheld_options
+                else Figure(tally.get(o.id, 0), _percent(tally.get(o.id, 0), answered)),
             )
             for o in question.options
         ]
@@ -420,14 +417,15 @@ def find_closed_question(survey, raw_id):
     raise CrossTabError("That question is not part of this consultation's survey. Choose one from the list.")
 
 
-def _groups_for(consultation, survey, by):
-    """(group labels in order, response id -> group label, the label for responses without one)."""
+def _groups_for(consultation, survey, by, minimum):
+    """(group labels in order, response id -> group label, the label for responses without one, the groups
+    withheld elsewhere, which must be withheld here too)."""
     if by == "channel":
         rows = db.session.execute(select(Response.id, Response.channel).where(*_counted(consultation.id))).all()
-        return [c.label for c in ResponseChannel], {rid: ResponseChannel(c).label for rid, c in rows}, None
+        return [c.label for c in ResponseChannel], {rid: ResponseChannel(c).label for rid, c in rows}, None, set()
     if by == "respondent_type":
         rows = db.session.execute(select(Response.id, Response.respondent_type).where(*_counted(consultation.id))).all()
-        return [t.label for t in RespondentType], {rid: RespondentType(t).label for rid, t in rows}, None
+        return [t.label for t in RespondentType], {rid: RespondentType(t).label for rid, t in rows}, None, set()
     if by == "age":
         question = _equality_question(survey, "age_band")
         if question is None:
@@ -438,15 +436,19 @@ def _groups_for(consultation, survey, by):
             .join(Response, Response.id == EqualityAnswer.response_id)
             .where(EqualityAnswer.question_id == question.id, *_counted(consultation.id))
         ).all()
-        return list(labels.values()), {rid: labels[oid] for rid, oid in rows if oid in labels}, NOT_GIVEN
+        # The equality summary's hidden age bands stay hidden here, or the two tables together could give them away.
+        forced = {
+            labels[oid] for oid in equality_figures(consultation, survey, minimum).withheld_options if oid in labels
+        }
+        return list(labels.values()), {rid: labels[oid] for rid, oid in rows if oid in labels}, NOT_GIVEN, forced
     if by == "place":
-        groups, district_group = place_groups(consultation)
+        groups, district_group, _counts, forced = place_figures(consultation, minimum)
         if not groups:
             raise CrossTabError("This consultation has no places, so responses cannot be grouped by place.")
         membership = {}
         for rid, district in respondent_districts(consultation.id).items():
             membership[rid] = district_group.get(district, OUTSIDE)
-        return [g.label for g in groups] + [OUTSIDE], membership, NOT_GIVEN
+        return [g.label for g in groups] + [OUTSIDE], membership, NOT_GIVEN, forced
     raise CrossTabError("Choose what to break the answers down by: place, age band, responding as, or channel.")
 
 
@@ -461,7 +463,7 @@ def cross_tab(consultation, raw_question_id, by, *, survey=None, minimum=None):
         raise CrossTabError("Choose what to break the answers down by: place, age band, responding as, or channel.")
     by_label, suppressed = DIMENSIONS[by]
     minimum = minimum or min_group_size()
-    group_labels, membership, missing = _groups_for(consultation, survey, by)
+    group_labels, membership, missing, forced = _groups_for(consultation, survey, by, minimum)
     answers = db.session.execute(
         select(Answer.response_id, Answer.option_id, Answer.text, Answer.number)
         .join(Response, Response.id == Answer.response_id)
@@ -489,11 +491,19 @@ def cross_tab(consultation, raw_question_id, by, *, survey=None, minimum=None):
     if suppressed:
         values = {("cell", g, k): table[g][k] for g in shown_groups for k in keys}
         values.update({("total", g): totals[g] for g in shown_groups})
+        # A small group's whole row goes, and so does the row of a group withheld on the other pages.
         pre = {("cell", g, k) for g in shown_groups if 0 < totals[g] < minimum for k in keys if table[g][k]}
+        pre |= {("total", g) for g in shown_groups if g in forced}
         lines = [[("cell", g, k) for k in keys] + [("total", g)] for g in shown_groups]
         lines += [[("cell", g, k) for g in shown_groups] for k in keys]
         lines.append([("total", g) for g in shown_groups])
-        withheld = suppress(values, lines, minimum, hidden=pre)
+        while True:
+            withheld = suppress(values, lines, minimum, hidden=pre)
+            # Nothing of a withheld group is shown, not even a zero: again until that settles.
+            whole_rows = {("cell", g, k) for g in shown_groups if ("total", g) in withheld for k in keys}
+            if whole_rows <= withheld:
+                break
+            pre |= whole_rows | withheld
     rows = []
     for g in shown_groups:
         total_hidden = ("total", g) in withheld
@@ -664,14 +674,14 @@ class RepTable:
         return [r.label for r in self.rows if r.flag == "under"]
 
 
-def _rep_table(key, title, respondent_counts, population, order, minimum):
-    """Compare ``respondent_counts`` (group -> count) with ``population`` (group -> people)."""
+def _rep_table(key, title, respondent_counts, population, order, minimum, withheld):
+    """Compare ``respondent_counts`` (group -> count) with ``population`` (group -> people); the groups in
+    ``withheld`` are not shown."""
     table = RepTable(key=key, title=title)
     base = sum(respondent_counts.get(g, 0) for g in order)
     population_total = sum(population.get(g, 0) for g in order)
     table.base, table.population_total = base, population_total
     values = {g: respondent_counts.get(g, 0) for g in order}
-    withheld = suppress(values, [list(order)], minimum)
     shown_sum = sum(v for g, v in values.items() if g not in withheld)
     for g in order:
         pop_share = population.get(g, 0) / population_total if population_total else 0
@@ -692,103 +702,190 @@ def _rep_table(key, title, respondent_counts, population, order, minimum):
     return table
 
 
+#: (breakdown key, the equality question's key, title) of the population comparisons by equality answer.
+REP_DIMENSIONS = (("age", "age_band", "Age band"), ("sex", "sex", "Sex"), ("ethnicity", "ethnic_group", "Ethnic group"))
+
+
+@dataclass
+class _RepSpec:
+    """How one equality question's answers map onto a population breakdown's groups."""
+
+    key: str
+    title: str
+    problem: str = ""
+    question: object = None
+    order: list = field(default_factory=list)
+    #: group -> the option ids counted in it.
+    members: dict = field(default_factory=dict)
+    population: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+
+def _rep_spec(key, equality_key, title, question, tops):
+    spec = _RepSpec(key, title)
+    if question is None:
+        spec.problem = f"The survey does not ask about {title.lower()} (add the equality monitoring section to ask it)."
+        return spec
+    if not tops:
+        spec.problem = "This consultation has no places to compare with."
+        return spec
+    population, missing = Counter(), []
+    for top in tops:
+        figures = population_breakdown(top, key)
+        if figures is None:
+            missing.append(top.name)
+        else:
+            population.update(figures)
+    if missing:
+        spec.problem = (
+            f"There are no population figures by {title.lower()} for {', '.join(missing)}. "
+            "An administrator can add them under Places."
+        )
+        return spec
+    spec.question = question
+    options = {o.id: o.label for o in question.options if not o.is_exclusive}
+    members, by_group = defaultdict(list), Counter()
+    if key == "age":
+        order, survey_map, population_map, mapping_notes, unmatched = age_band_mapping(
+            options, {band: band for band in population}
+        )
+        for oid, group in survey_map.items():
+            members[group].append(oid)
+        for band, group in population_map.items():
+            by_group[group] += population[band]
+        spec.notes = [
+            f"{group}: survey answers {', '.join(s)}; population bands {', '.join(p)}" for group, s, p in mapping_notes
+        ]
+        if unmatched:
+            spec.notes.append(f"Not compared (the bands do not line up): {', '.join(unmatched)}")
+    else:
+        norm = _ethnic_key if key == "ethnicity" else (lambda text: str(text).strip().lower())
+        population_names = {}
+        for label in population:
+            population_names.setdefault(norm(label), label)
+        order = []
+        for oid, label in options.items():
+            group = population_names.get(norm(label))
+            if group is None:
+                continue
+            members[group].append(oid)
+            if group not in order:
+                order.append(group)
+        for group in order:
+            by_group[group] = population[group]
+        if key == "ethnicity":
+            spec.notes = ["Each survey answer counts in its broad group (the words before the colon)."]
+        unmatched = [label for label in population if label not in order]
+        if unmatched:
+            spec.notes.append(f"Population groups with no matching survey answer: {', '.join(unmatched)}")
+    spec.order, spec.members, spec.population = order, dict(members), dict(by_group)
+    return spec
+
+
+@dataclass
+class EqualityFigures:
+    """The equality answers' counts and which are withheld, worked out once for every page that shows them."""
+
+    questions: list
+    #: question id -> Counter(option id -> counted responses).
+    counts: dict
+    specs: list
+    tops: list
+    #: Option ids whose counts are withheld (in the summary, and as rows of cross-tabulations by age).
+    withheld_options: set
+    #: breakdown key -> the groups withheld in the representativeness table.
+    withheld_groups: dict
+
+
+def equality_figures(consultation, survey=None, minimum=None):
+    """Count the equality answers and decide, for all the tables at once, which figures to withhold.
+
+    The summary (one figure per answer) and the representativeness tables (answers added up into the
+    population's groups) are suppressed together, with one more line per group ("this group is these
+    answers"), so neither table can fill in the other's gaps.
+    """
+    survey = survey if survey is not None else response_queries.survey_for(consultation.id)
+    minimum = minimum or min_group_size()
+    questions = equality_questions(survey)
+    counts = _equality_counts(consultation.id, [q.id for q in questions])
+    tops = consulted_places(consultation)
+    by_key = {q.equality_key: q for q in questions}
+    specs = [_rep_spec(key, eq_key, title, by_key.get(eq_key), tops) for key, eq_key, title in REP_DIMENSIONS]
+    values, lines = {}, []
+    for question in questions:
+        tally = counts[question.id]
+        for option in question.options:
+            values[("option", option.id)] = tally.get(option.id, 0)
+        lines.append([("option", o.id) for o in question.options])
+    for spec in specs:
+        if spec.problem:
+            continue
+        tally = counts[spec.question.id]
+        for group in spec.order:
+            values[("group", spec.key, group)] = sum(tally.get(oid, 0) for oid in spec.members.get(group, ()))
+            lines.append([("group", spec.key, group)] + [("option", oid) for oid in spec.members.get(group, ())])
+        lines.append([("group", spec.key, group) for group in spec.order])
+    withheld = suppress(values, lines, minimum)
+    return EqualityFigures(
+        questions=questions,
+        counts=counts,
+        specs=specs,
+        tops=tops,
+        withheld_options={k[1] for k in withheld if k[0] == "option"},
+        withheld_groups={spec.key: {k[2] for k in withheld if k[0] == "group" and k[1] == spec.key} for spec in specs},
+    )
+
+
 def representativeness(consultation, survey=None, minimum=None):
     """Respondents' age band, sex, ethnic group and place against the population of the places consulted."""
     survey = survey if survey is not None else response_queries.survey_for(consultation.id)
     minimum = minimum or min_group_size()
-    tops = consulted_places(consultation)
-    questions = {q.equality_key: q for q in equality_questions(survey)}
-    counts = _equality_counts(consultation.id, [q.id for q in questions.values()])
+    figures = equality_figures(consultation, survey, minimum)
     tables = []
-    for key, equality_key, title in (
-        ("age", "age_band", "Age band"),
-        ("sex", "sex", "Sex"),
-        ("ethnicity", "ethnic_group", "Ethnic group"),
-    ):
-        question = questions.get(equality_key)
-        if question is None:
-            tables.append(
-                RepTable(
-                    key,
-                    title,
-                    problem=f"The survey does not ask about {title.lower()} (add the equality "
-                    "monitoring section to ask it).",
-                )
-            )
+    for spec in figures.specs:
+        if spec.problem:
+            tables.append(RepTable(spec.key, spec.title, problem=spec.problem))
             continue
-        if not tops:
-            tables.append(RepTable(key, title, problem="This consultation has no places to compare with."))
-            continue
-        population = Counter()
-        missing = []
-        for top in tops:
-            figures = population_breakdown(top, key)
-            if figures is None:
-                missing.append(top.name)
-            else:
-                population.update(figures)
-        if missing:
-            tables.append(
-                RepTable(
-                    key,
-                    title,
-                    problem=f"There are no population figures by {title.lower()} for {', '.join(missing)}. "
-                    "An administrator can add them under Places.",
-                )
-            )
-            continue
-        tally = counts[question.id]
-        options = {o.id: o.label for o in question.options if not o.is_exclusive}
-        respondent_counts, population_by_group, notes, order = Counter(), Counter(), [], []
-        if key == "age":
-            order, survey_map, population_map, mapping_notes, unmatched = age_band_mapping(
-                options, dict(zip(population, population, strict=True))
-            )
-            for oid, group in survey_map.items():
-                respondent_counts[group] += tally.get(oid, 0)
-            for band, group in population_map.items():
-                population_by_group[group] += population[band]
-            notes = [
-                f"{group}: survey answers {', '.join(s)}; population bands {', '.join(p)}"
-                for group, s, p in mapping_notes
-            ]
-            if unmatched:
-                notes.append(f"Not compared (the bands do not line up): {', '.join(unmatched)}")
-        else:
-            norm = (lambda s: _ethnic_key(s)) if key == "ethnicity" else (lambda s: str(s).strip().lower())
-            population_names = {}
-            for label in population:
-                population_names.setdefault(norm(label), label)
-            for oid, label in options.items():
-                group = population_names.get(norm(label))
-                if group is None:
-                    continue
-                respondent_counts[group] += tally.get(oid, 0)
-                if group not in order:
-                    order.append(group)
-            for group in order:
-                population_by_group[group] = population[group]
-            unmatched = [label for label in population if label not in order]
-            if key == "ethnicity":
-                notes = ["Each survey answer counts in its broad group (the words before the colon)."]
-            if unmatched:
-                notes.append(f"Population groups with no matching survey answer: {', '.join(unmatched)}")
-        table = _rep_table(key, title, respondent_counts, population_by_group, order, minimum)
-        table.notes = notes
+        tally = figures.counts[spec.question.id]
+        respondent_counts = {g: sum(tally.get(oid, 0) for oid in spec.members.get(g, ())) for g in spec.order}
+        table = _rep_table(
+            spec.key,
+            spec.title,
+            respondent_counts,
+            spec.population,
+            spec.order,
+            minimum,
+            figures.withheld_groups[spec.key],
+        )
+        table.notes = spec.notes
         tables.append(table)
-    tables.append(_place_table(consultation, tops, minimum))
+    tables.append(_place_table(consultation, figures.tops, minimum))
     for table in tables:
         table.source_notes = [
-            f"{top.name}: {(top.breakdown or {}).get('note')}" for top in tops if (top.breakdown or {}).get("note")
+            f"{top.name}: {(top.breakdown or {}).get('note')}"
+            for top in figures.tops
+            if (top.breakdown or {}).get("note")
         ]
     return tables
+
+
+def place_figures(consultation, minimum):
+    """(place groups, district -> group, respondents per group, the groups withheld) for the place table."""
+    groups, district_group = place_groups(consultation)
+    respondent_counts = Counter()
+    for district in respondent_districts(consultation.id).values():
+        group = district_group.get(district)
+        if group is not None:
+            respondent_counts[group] += 1
+    values = {g.label: respondent_counts.get(g.label, 0) for g in groups}
+    return groups, district_group, respondent_counts, suppress(values, [list(values)], minimum)
 
 
 def _place_table(consultation, tops, minimum):
     title = "Place"
     if not tops:
         return RepTable("place", title, problem="This consultation has no places to compare with.")
-    groups, district_group = place_groups(consultation)
+    groups, _district_group, respondent_counts, withheld = place_figures(consultation, minimum)
     if len(groups) < 2:
         return RepTable(
             "place", title, problem=f"{groups[0].label} has no smaller places to compare respondents across."
@@ -798,13 +895,14 @@ def _place_table(consultation, tops, minimum):
         return RepTable(
             "place", title, problem=f"Populations are missing for {', '.join(lacking)}. An administrator can add them."
         )
-    respondent_counts = Counter()
-    for district in respondent_districts(consultation.id).values():
-        group = district_group.get(district)
-        if group is not None:
-            respondent_counts[group] += 1
     table = _rep_table(
-        "place", title, respondent_counts, {g.label: g.population for g in groups}, [g.label for g in groups], minimum
+        "place",
+        title,
+        respondent_counts,
+        {g.label: g.population for g in groups},
+        [g.label for g in groups],
+        minimum,
+        withheld,
     )
     table.notes = [
         "Respondents are placed by the first half of their postcode, using the postcode districts listed "

@@ -195,6 +195,10 @@ def test_cross_tab_by_age_band_withholds_small_groups_and_a_second_figure(db, ap
     # Nothing in a line is the only figure withheld, so none can be worked out by subtraction.
     for row in table.rows:
         assert sum(c.hidden for c in row.cells) + row.total.hidden != 1
+        if row.total.hidden:
+            assert all(c.hidden for c in row.cells)
+    for index in range(3):
+        assert sum(r.cells[index].hidden for r in table.rows) != 1
 
 
 def test_the_minimum_group_size_is_a_setting(db, app):
@@ -447,3 +451,28 @@ def test_suppress_withholds_a_second_figure_in_any_line_with_just_one():
     assert breakdowns.suppress({"a": 40, "b": 0}, [["a", "b"]], 10) == set()
     # Zeros are withheld only when nothing else is left to withhold.
     assert breakdowns.suppress({"a": 4, "b": 0}, [["a", "b"]], 10) == {"a", "b"}
+
+
+def test_a_group_withheld_in_the_equality_summary_is_withheld_in_cross_tabs_and_representativeness(db, app):
+    q = make_survey()
+    area = factories.PlaceFactory(
+        name="Riverside", population=1000, breakdown={"age": {"0-17": 200, "18-64": 600, "65+": 200}}
+    )
+    q.consultation.places = [area]
+    q.age.options[0].label, q.age.options[1].label = "Under 18", "18 to 64"
+    for _ in range(3):
+        respond(q, used=0, age=0)
+    for _ in range(30):
+        respond(q, used=1, age=1)
+    for _ in range(12):
+        respond(q, used=0, age=2)
+    for _ in range(40):
+        respond(q, used=1)
+    db.session.commit()
+    (summary, *_rest) = breakdowns.equality_summary(q.consultation)
+    hidden = {label for label, figure in summary.rows if figure.hidden}
+    assert hidden == {"Under 18", "65 or over"}
+    table = breakdowns.cross_tab(q.consultation, q.used.id, "age")
+    assert {r.label for r in table.rows if r.total.hidden} >= hidden
+    (age, *_others) = breakdowns.representativeness(q.consultation)
+    assert {r.label for r in age.rows if r.respondents.hidden} == hidden
