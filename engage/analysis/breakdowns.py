@@ -103,7 +103,7 @@ def _counted(consultation_id):
     return (Response.consultation_id == consultation_id, Response.duplicate.is_(False))
 
 
-def closed_question_summaries(consultation, survey=None):
+def closed_question_summaries(consultation, survey=None) -> list[QuestionSummary]:
     """Counts and percentages for every closed question of the consultation's survey, in survey order.
 
     Two grouped queries whatever the number of questions: who answered each question, and how many
