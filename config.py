@@ -65,6 +65,8 @@ class Config:
     EXPORT_KEEP_DAYS = _int("EXPORT_KEEP_DAYS", 7)
     #: Days after a consultation's outcome is published that respondents' personal details are kept.
     RESPONSE_RETENTION_DAYS = _int("RESPONSE_RETENTION_DAYS", 365)
+    #: Equality monitoring breakdowns hide any group of fewer respondents than this (special category data).
+    EQUALITY_MIN_GROUP_SIZE = _int("EQUALITY_MIN_GROUP_SIZE", 10)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -128,6 +128,9 @@ def register_blueprints(app):
     from engage.analysis.views import bp as analysis_bp
 
     app.register_blueprint(analysis_bp)
+    from engage.analysis.breakdown_views import bp as breakdowns_bp
+
+    app.register_blueprint(breakdowns_bp)
     from engage.responses.export_views import bp as response_exports_bp
 
     app.register_blueprint(response_exports_bp)

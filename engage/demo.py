@@ -81,10 +81,49 @@ PLACES = [
     ("Thanet", PlaceKind.neighbourhood, "East Kent", 50_000, "", ESTIMATE),
 ]
 
-#: Age breakdown for West Kent, labelled as an estimate; sums to the population.
+#: Where the population figures of the demo places come from: shown with the representativeness tables.
+BREAKDOWN_NOTE = (
+    "Estimate for demonstration: rounded figures in the shape of the ONS Census 2021 results for the area, "
+    "not official statistics. Replace them with the published tables before relying on them."
+)
+
+#: West Kent by age band, sex and broad ethnic group (ONS Census 2021 bands and group names), labelled as
+#: an estimate; each adds up to the population.
 WEST_KENT_BREAKDOWN = {
-    "age": {"0-17": 108_000, "18-44": 158_000, "45-64": 127_000, "65-84": 83_000, "85+": 15_000},
-    "sex": {"Female": 250_000, "Male": 241_000},
+    "age": {
+        "0-15": 93_300,
+        "16-24": 49_100,
+        "25-34": 58_900,
+        "35-44": 61_400,
+        "45-54": 66_300,
+        "55-64": 63_800,
+        "65-74": 51_600,
+        "75-84": 34_400,
+        "85+": 12_200,
+    },
+    "sex": {"Female": 250_500, "Male": 240_500},
+    "ethnicity": {
+        "Asian, Asian British or Asian Welsh": 17_200,
+        "Black, Black British, Black Welsh, Caribbean or African": 6_400,
+        "Mixed or Multiple ethnic groups": 9_800,
+        "White": 453_000,
+        "Other ethnic group": 4_600,
+    },
+    "note": BREAKDOWN_NOTE,
+}
+
+#: Postcode districts of the demo places (how respondents are matched to places in analysis).
+PLACE_DISTRICTS = {
+    "West Kent": "ME14 ME15 ME16 ME17 ME18 ME19 ME20 TN1 TN2 TN3 TN4 TN8 TN9 TN10 TN11 TN12 TN13 TN14 TN15 TN16 "
+    "TN17 TN18",
+    "East Kent": "CT1 CT2 CT3 CT4 CT5 CT6 CT7 CT8 CT9 CT10 CT11 CT12 CT13 CT14 CT15 CT16 CT17 CT18 CT19 CT20 CT21 "
+    "TN23 TN24 TN25 TN26 TN27 TN28 TN29",
+    "Medway and Swale": "ME1 ME2 ME3 ME4 ME5 ME7 ME8 ME9 ME10 ME11 ME12 ME13",
+    "Dartford, Gravesham and Swanley": "DA1 DA2 DA3 DA4 DA10 DA11 DA12 DA13 BR8",
+    "Maidstone Central": "ME14 ME15 ME16",
+    "Sevenoaks": "TN13 TN14 TN15",
+    "Tonbridge": "TN9 TN10 TN11",
+    "Thanet": "CT7 CT8 CT9 CT10 CT11 CT12",
 }
 
 TOPICS = [
@@ -812,6 +851,7 @@ def load_demo():
             code=code,
             description=description,
             breakdown=WEST_KENT_BREAKDOWN if name == "West Kent" else {},
+            postcode_districts=PLACE_DISTRICTS.get(name, ""),
         )
         by_name[name] = place
         added["places"] += created
@@ -1192,6 +1232,8 @@ DEMO_HELP = {
     "When did you last need urgent care?": "An approximate date is fine.",
 }
 DEMO_RESPONSES = 300
+#: How often each age band answers (Under 16 ... 85 or over): older people answer more.
+DEMO_AGE_WEIGHTS = (1, 3, 8, 12, 16, 20, 22, 12, 4)
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 DEMO_DISTRICTS = ("ME14", "ME15", "ME16", "ME17", "ME18", "ME19", "TN1", "TN2", "TN4", "TN9", "TN10", "TN11", "TN12")
 DEMO_VISIT_COMMENTS = (
@@ -1305,10 +1347,18 @@ def _demo_equality_answers(rng, questions, district):
             continue
         if question.equality_key == "postcode_district":
             rows.append((question, None, district))
+        elif question.equality_key == "age_band" and rng.random() >= 0.06:
+            # Older people answer surveys more than young people do, so the representativeness page has
+            # something to flag.
+            rows.append((question, rng.choices(question.options[:-1], weights=DEMO_AGE_WEIGHTS)[0].id, ""))
         elif rng.random() < 0.06:
             rows.append((question, question.options[-1].id, ""))
         elif question.equality_key == "ethnic_group":
-            weights = [70 if o.label.startswith("White: English") else 2 for o in question.options[:-1]]
+            # Roughly West Kent's mix: most people White British, the other groups small (so some are withheld).
+            weights = [
+                250 if o.label.startswith("White: English") else (6 if o.label.startswith("White") else 3)
+                for o in question.options[:-1]
+            ]
             rows.append((question, rng.choices(question.options[:-1], weights=weights)[0].id, ""))
         else:
             rows.append((question, rng.choice(question.options[:-1]).id, ""))
@@ -1325,7 +1375,14 @@ def _load_demo_responses(consultation, survey, questions, equality_questions, of
     responses, answers, equality_answers = [], [], []
     for _ in range(DEMO_RESPONSES):
         channel = rng.choices(
-            (ResponseChannel.online, ResponseChannel.post, ResponseChannel.email), weights=(85, 10, 5)
+            (
+                ResponseChannel.online,
+                ResponseChannel.post,
+                ResponseChannel.email,
+                ResponseChannel.phone,
+                ResponseChannel.event,
+            ),
+            weights=(80, 9, 5, 3, 3),
         )[0]
         online = channel == ResponseChannel.online
         organisation = rng.choice(DEMO_ORGANISATIONS) if rng.random() < 0.06 else ""

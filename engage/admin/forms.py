@@ -1,5 +1,7 @@
 """Administrator forms: users, places, topics, and the audit log filter."""
 
+import re
+
 from wtforms import (
     BooleanField,
     EmailField,
@@ -70,6 +72,10 @@ class UserForm(EngageForm):
             raise ValidationError(problems[0])
 
 
+#: The outward code of a UK postcode: "ME14", "TN1", "EC1A".
+DISTRICT_RE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?")
+
+
 def parse_breakdown(text):
     """Parse lines of ``label: number`` into a dict; raise ValueError with a plain message."""
     result = {}
@@ -124,6 +130,13 @@ class PlaceForm(EngageForm):
     ethnicity = TextAreaField(
         "Population by ethnic group (optional)", description="One group a line, like 'White: 420000'"
     )
+    postcode_districts = StringField(
+        "Postcode districts (optional)",
+        description="The first half of each postcode in this place, separated by spaces, like 'ME14 ME15 TN9'. "
+        "Used to match respondents to places in analysis.",
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=1000)],
+    )
     description = TextAreaField("Description (optional)", validators=[Optional(), Length(max=2000)])
 
     def __init__(self, *args, place=None, **kwargs):
@@ -169,6 +182,14 @@ class PlaceForm(EngageForm):
                 ok = False
             if parsed:
                 self.breakdown[key] = parsed
+        districts = (self.postcode_districts.data or "").replace(",", " ").upper().split()
+        bad = [d for d in districts if not DISTRICT_RE.fullmatch(d)]
+        if bad:
+            self.postcode_districts.errors.append(
+                f"'{bad[0]}' is not a postcode district: enter the first half of a postcode, like ME14 or TN1"
+            )
+            ok = False
+        self.postcode_districts.data = " ".join(dict.fromkeys(districts))
         if self.place is not None and self.place.children and self.kind.data != self.place.kind.value:
             self.kind.errors.append("This place has places under it, so its level cannot change")
             ok = False
@@ -184,6 +205,7 @@ class PlaceForm(EngageForm):
             "population": self.population.data,
             "breakdown": self.breakdown,
             "description": (self.description.data or "").strip(),
+            "postcode_districts": self.postcode_districts.data or "",
         }
 
 

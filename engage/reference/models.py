@@ -45,9 +45,17 @@ class Place(TimestampMixin, db.Model):
     #: Optional population breakdown: {"age": {"0-15": 12345, ...}, "sex": {...}, "ethnicity": {...}}.
     breakdown: Mapped[dict] = mapped_column(JSON, default=dict)
     description: Mapped[str] = mapped_column(Text, default="")
+    #: Postcode districts (the first half of a postcode, "ME14 ME15") in this place, space-separated:
+    #: how respondents' answers are matched to places in analysis.
+    postcode_districts: Mapped[str] = mapped_column(String(1000), default="", server_default="")
 
     parent: Mapped["Place | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Place"]] = relationship(back_populates="parent", order_by="Place.name")
+
+    @property
+    def district_set(self):
+        """The place's postcode districts, upper case."""
+        return set(self.postcode_districts.upper().split())
 
     def ancestors(self):
         """Return the places above this one, nearest first."""

@@ -4,7 +4,7 @@ from engage import audit
 from engage.extensions import db
 from engage.reference.models import Place, Topic
 
-PLACE_FIELDS = ("name", "kind", "parent_id", "code", "population", "breakdown", "description")
+PLACE_FIELDS = ("name", "kind", "parent_id", "code", "population", "breakdown", "description", "postcode_districts")
 
 
 class ReferenceRuleError(ValueError):
