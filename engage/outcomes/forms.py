@@ -55,9 +55,14 @@ def _status_field(label="Status"):
 
 
 class _ReasonCheck:
-    def validate_reason(self, field):
-        if self.status.data == DecisionStatus.not_taken_forward.value and not (field.data or "").strip():
-            raise ValidationError(REASON_REQUIRED)
+    """ "Not taken forward" needs the reason (checked after the fields: the reason field is optional)."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.status.data == DecisionStatus.not_taken_forward.value and not (self.reason.data or "").strip():
+            self.reason.errors = [*self.reason.errors, REASON_REQUIRED]
+            valid = False
+        return valid
 
 
 class DecisionForm(_ReasonCheck, EngageForm):

@@ -156,19 +156,24 @@ def add_decision(consultation_id, entry_id):
     if not form.is_submitted():
         form.status.data = "planned"
     if form.validate_on_submit():
-        services.add_decision(
-            entry,
-            actor=current_user,
-            decision=form.decision.data,
-            owner=form.owner.data,
-            due_on=form.due_on.data,
-            status=form.status.data,
-            progress=form.progress.data or "",
-            reason=form.reason.data or "",
-        )
-        db.session.commit()
-        flash("Decision recorded.", "success")
-        return redirect(_outcome_url(consultation.id) + f"#theme-{entry.id}")
+        try:
+            services.add_decision(
+                entry,
+                actor=current_user,
+                decision=form.decision.data,
+                owner=form.owner.data,
+                due_on=form.due_on.data,
+                status=form.status.data,
+                progress=form.progress.data or "",
+                reason=form.reason.data or "",
+            )
+        except services.OutcomeError as error:
+            db.session.rollback()
+            form.reason.errors = [*form.reason.errors, str(error)]
+        else:
+            db.session.commit()
+            flash("Decision recorded.", "success")
+            return redirect(_outcome_url(consultation.id) + f"#theme-{entry.id}")
     return _form_page(consultation, form, f"Record a decision: {entry.theme.title}", "Record decision")
 
 
