@@ -1618,6 +1618,16 @@ def _load_demo_outcome(places):
         places=[places["West Kent"]],
         topics=[topics["Urgent care"]] if "Urgent care" in topics else [],
     )
+    for kind, title in ((DocumentKind.full, "The proposal in full"), (DocumentKind.easy_read, "Easy read version")):
+        document = consultation_services.add_document(
+            consultation,
+            actor=officer,
+            kind=kind,
+            language="",
+            title=f"{title} (demonstration link)",
+            url=f"https://www.example.org/stroke-{kind}",
+        )
+        document.added_at = document.current.added_at = consultation.opens_at
     survey = survey_services.create_survey(consultation, actor=officer)
     page = survey.pages[0]
     survey_services.rename_page(page, actor=officer, title="Your views")

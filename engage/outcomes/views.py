@@ -7,6 +7,7 @@ The summary and publishing stay on consultations.manage_outcome, which shows thi
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from engage import charts
 from engage.analysis import queries as analysis_queries
@@ -104,9 +105,15 @@ def add_theme(consultation_id):
             db.session.rollback()
             form.theme.errors.append(str(error))
         else:
-            db.session.commit()
-            flash(f"“{theme.title}” added to the outcome.", "success")
-            return redirect(_outcome_url(consultation.id) + "#themes")
+            try:
+                db.session.commit()
+            except IntegrityError:
+                # The same theme added twice at once: the other request stored it.
+                db.session.rollback()
+                form.theme.errors.append(f"“{theme.title}” is already in this outcome: change it there")
+            else:
+                flash(f"“{theme.title}” added to the outcome.", "success")
+                return redirect(_outcome_url(consultation.id) + "#themes")
     return _form_page(consultation, form, "Add a theme to the outcome", "Add theme", no_themes=not themes)
 
 

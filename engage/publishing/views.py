@@ -6,6 +6,7 @@ response whose respondent said "do not publish" can never be published.
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from engage.analysis import queries as analysis_queries
 from engage.consultations import queries as consultation_queries
@@ -114,7 +115,13 @@ def decide(consultation_id, response_id):
         db.session.rollback()
         form.note.errors.append(str(error))
         return _review_page(consultation, response, form, 400)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two officers decided at the same moment: the other decision stands; show it.
+        db.session.rollback()
+        flash("Another officer decided on this response at the same moment: check the decision below.", "warning")
+        return redirect(url_for(".review", consultation_id=consultation.id, response_id=response.id))
     if action == "publish":
         flash(f"Response {response.reference} is published on the consultation's public page.", "success")
     else:

@@ -5,7 +5,7 @@ from engage.extensions import db
 from tests.pages import main_content, plain
 
 
-def test_the_demo_outcome_loads_once_and_shows_decisions_quotes_and_published_responses(app, client):
+def test_the_demo_outcome_loads_once_and_shows_decisions_quotes_and_published_responses(app, client, login_as):
     assert load_demo()["published outcomes"] == 1
     db.session.commit()
     assert load_demo()["published outcomes"] == 0
@@ -21,3 +21,14 @@ def test_the_demo_outcome_loads_once_and_shows_decisions_quotes_and_published_re
     assert "[redacted]" in published and "Maidstone Hospital" not in published
     assert "Demo Respondent 2" in published  # asked to be named
     assert "Demo Respondent 1 " not in published + " "  # asked not to be named
+
+    from sqlalchemy import select
+
+    from engage.accounts.models import User
+    from engage.consultations.models import Consultation
+
+    login_as(db.session.scalar(select(User).where(User.email == "reviewer@example.org")))
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == OUTCOME_SLUG))
+    record = plain(main_content(client.get(f"/consultations/manage/{consultation.id}/record")))
+    assert "The proposal in full (demonstration link)" in record
+    assert "The easy read version was published a week late" in record and "Large print" in record
