@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from engage.dataprotection.anonymise import REMOVED_TEXT
 from engage.extensions import db
 from engage.pagination import paginate
 from engage.publishing.models import ModerationStatus, ResponsePublication, ResponseRedaction
@@ -84,7 +85,8 @@ def published_answers(response, ranges):
         question = answer.question
         if question.kind in NEVER_PUBLISHED:
             continue
-        answer_ranges = ranges.get(answer.id, [])
+        # Retention or erasure may have replaced an identifying answer: its old redactions no longer apply.
+        answer_ranges = [] if answer.text == REMOVED_TEXT else ranges.get(answer.id, [])
         value = redacted_text(answer.text, answer_ranges) if question.kind in REDACTABLE else _answer_value(answer)
         if not value:
             continue

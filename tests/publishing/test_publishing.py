@@ -192,3 +192,21 @@ def test_reviewers_read_the_queue_but_cannot_publish(db, client, login_as, revie
     token = csrf_token_from(client.get(f"/consultations/manage/{q.consultation.id}"))
     assert client.post(_review_url(response), data={"action": "publish", "csrf_token": token}).status_code == 403
     assert client.get(f"/consultations/manage/{q.consultation.id}/responses/publication").status_code == 200
+
+
+def test_an_answer_removed_by_retention_shows_the_removal_notice_not_old_redactions(
+    db, client, login_as, officer, post_form
+):
+    from engage.dataprotection.anonymise import REMOVED_TEXT, anonymise_responses
+
+    q, response, answer = _setup(consent=PublishConsent.named)
+    login_as(officer)
+    post_form(_redact_url(response, answer), {"passage": "car park", "reason": "Off topic"})
+    post_form(_review_url(response), {"action": "publish"})
+    answer.identifying = True
+    db.session.commit()
+    anonymise_responses([response.id])
+    db.session.commit()
+    page = plain(_public(client, q))
+    assert f"Anything else? {REMOVED_TEXT} Which" in page
+    assert "Pat Jones" not in page and "A resident" in page  # the name is gone with retention
