@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from engage.analysis.models import ResponseCode
 from engage.audit import AuditEntry
+from engage.dataprotection.anonymise import REMOVED_TEXT
 from engage.extensions import db
 from engage.outcomes.models import OutcomeDecision, OutcomeTheme
 from engage.publishing.queries import PUBLISHABLE_CONSENTS, ranges_by_answer
@@ -73,6 +74,8 @@ def public_quotes(consultation_id):
             withheld[code.theme_id] = withheld.get(code.theme_id, 0) + 1
             continue
         text = code.answer.text if code.answer is not None else ""
+        if text == REMOVED_TEXT:
+            continue  # removed by retention or erasure: the quoted words are gone
         start = code.start_offset or 0
         end = code.end_offset if code.end_offset is not None else len(text)
         words = redacted_text(text, ranges.get(code.answer_id, []), start, end).strip()
