@@ -97,6 +97,8 @@ def import_all_models():
     from engage.analysis import models as analysis_models  # noqa: F401
     from engage.charters import models as charters_models  # noqa: F401
     from engage.consultations import models as consultation_models  # noqa: F401
+    from engage.outcomes import models as outcomes_models  # noqa: F401
+    from engage.publishing import models as publishing_models  # noqa: F401
     from engage.records import models as records_models  # noqa: F401
     from engage.records import rules as records_rules  # noqa: F401  (registers object-level rules)
     from engage.reference import models as reference_models  # noqa: F401
@@ -137,6 +139,11 @@ def register_blueprints(app):
     from engage.dataprotection.views import bp as dataprotection_bp
 
     app.register_blueprint(dataprotection_bp)
+    from engage.outcomes.views import bp as outcomes_bp
+    from engage.publishing.views import bp as publishing_bp
+
+    app.register_blueprint(outcomes_bp)
+    app.register_blueprint(publishing_bp)
 
 
 def register_errorhandlers(app):

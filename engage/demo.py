@@ -20,7 +20,15 @@ from engage.permissions import Role
 from engage.records import services as record_services
 from engage.records.models import ActionStatus, EngagementRecord, RecordAction, RecordKind, Sensitivity
 from engage.reference.models import Place, PlaceKind, Topic
-from engage.responses.models import Answer, EqualityAnswer, PublishConsent, RespondentType, Response, ResponseChannel
+from engage.responses.models import (
+    AnalysisStatus,
+    Answer,
+    EqualityAnswer,
+    PublishConsent,
+    RespondentType,
+    Response,
+    ResponseChannel,
+)
 from engage.stakeholders import services as stakeholder_services
 from engage.stakeholders.models import (
     Channel,
@@ -871,6 +879,7 @@ def load_demo():
     added["consultations"] = _load_consultations(by_name)
     added["survey responses"] = _load_demo_survey()
     added["charters"] = _load_charters(by_name)
+    added["published outcomes"] = _load_demo_outcome(by_name)
     db.session.flush()
     return added
 
@@ -1558,4 +1567,245 @@ def _load_charters(places):
         body="Please hold some meetings in the evening: I care for my mum during the day.",
         name="A carer in Tonbridge",
     )
+    return 1
+
+
+# A consultation with a published outcome ------------------------------------------------------
+
+OUTCOME_SLUG = "stroke-rehabilitation-at-home-west-kent"
+OUTCOME_COMMENTS = (
+    ("Discharge support", "Nobody told us who to ring once Dad was home from Maidstone Hospital."),
+    ("Discharge support", "The first week home was the hardest and we had no visit for five days."),
+    ("Discharge support", "A named person to call would have made all the difference after discharge."),
+    ("Care closer to home for older people", "Therapy at home meant Mum did not have to sit in traffic to Pembury."),
+    ("Care closer to home for older people", "My husband worked harder at his exercises in his own kitchen."),
+    (
+        "Care closer to home for older people",
+        "Please keep some group sessions: the company helped as much as the exercises.",
+    ),
+)
+OUTCOME_SUMMARY = """The partnership board met on the date the outcome was published and agreed to **offer stroke
+rehabilitation at home** to everyone who can safely have it, from next spring, while keeping group sessions at
+Sevenoaks and Tonbridge for people who want them.
+
+We read every one of the responses, whichever way it reached us. This page says what people told us, what we
+decided, and what has happened since. **This is a demonstration consultation**, made up for trying Engage out."""
+OUTCOME_THEMES = (
+    (
+        "Discharge support",
+        "People told us the days after leaving hospital were the hardest: they did not know who to call, and some "
+        "waited several days for a first visit.",
+        (
+            (
+                "Give every patient a named contact and phone number on discharge",
+                "Stroke discharge team, MTW NHS Trust",
+                60,
+                "done",
+                "Named contact cards are now given out on both stroke wards.",
+                "",
+            ),
+            (
+                "A first home visit within two working days of discharge",
+                "West Kent community stroke team",
+                120,
+                "in_progress",
+                "Running in Maidstone since the autumn; Tunbridge Wells follows in the new year.",
+                "",
+            ),
+        ),
+    ),
+    (
+        "Care closer to home for older people",
+        "Most people who had therapy at home preferred it, but several said group sessions helped them keep going.",
+        (
+            (
+                "Offer rehabilitation at home to everyone who can safely have it",
+                "West Kent Health and Care Partnership",
+                180,
+                "planned",
+                "",
+                "",
+            ),
+            (
+                "Close the group sessions at Sevenoaks",
+                "West Kent community stroke team",
+                90,
+                "not_taken_forward",
+                "",
+                "Respondents valued the group sessions, so they stay open alongside therapy at home.",
+            ),
+        ),
+    ),
+)
+
+
+def _load_demo_outcome(places):
+    """A closed consultation with responses by four channels, coded themes, quotes, some published responses,
+    and a published outcome whose decisions have moved on since; return 1 when added, 0 when already there."""
+    from engage.analysis.models import ResponseCode
+    from engage.consultations.models import ClosingDateExtension, FormatKind, FormatRequest
+    from engage.outcomes import services as outcome_services
+    from engage.publishing import services as publishing_services
+
+    if db.session.scalar(select(Consultation.id).where(Consultation.slug == OUTCOME_SLUG)) is not None:
+        return 0
+    officer = account_services.find_user_by_email("officer@example.org")
+    topics = {t.name: t for t in db.session.scalars(select(Topic))}
+    today = to_london(now_utc()).date()
+    opens, closes = today - timedelta(days=150), today - timedelta(days=90)
+    consultation = consultation_services.create_consultation(
+        actor=officer,
+        title="Stroke rehabilitation at home in West Kent",
+        slug=OUTCOME_SLUG,
+        summary="Should more stroke rehabilitation happen in people's own homes? The outcome is published.",
+        body="We asked whether stroke rehabilitation should move from clinics to people's homes. "
+        "**This is a demonstration consultation**, made up for trying Engage out.",
+        opens_at=_london(opens, 9),
+        closes_at=_london(closes - timedelta(days=14), 23, 59),
+        audiences="Stroke survivors, their families and carers in West Kent",
+        contact_name="West Kent HCP engagement team",
+        contact_email="westkent.engagement@example.org",
+        contact_phone="01632 960 001",
+        has_online_survey=True,
+        postal_address="Freepost WEST KENT HCP (demonstration address)",
+        response_email="westkent.stroke@example.org",
+        fairness_why_now="The model of care was not decided; the board chose after reading the responses.",
+        fairness_information="The proposal, a summary and an easy read version, with the evidence from the pilot.",
+        fairness_length="Ten weeks including a two-week extension, with events at two stroke clubs.",
+        places=[places["West Kent"]],
+        topics=[topics["Urgent care"]] if "Urgent care" in topics else [],
+    )
+    for kind, title in ((DocumentKind.full, "The proposal in full"), (DocumentKind.easy_read, "Easy read version")):
+        document = consultation_services.add_document(
+            consultation,
+            actor=officer,
+            kind=kind,
+            language="",
+            title=f"{title} (demonstration link)",
+            url=f"https://www.example.org/stroke-{kind}",
+        )
+        document.added_at = document.current.added_at = consultation.opens_at
+    survey = survey_services.create_survey(consultation, actor=officer)
+    page = survey.pages[0]
+    survey_services.rename_page(page, actor=officer, title="Your views")
+    support = survey_services.add_question(
+        page,
+        actor=officer,
+        kind=QuestionKind.likert,
+        text="Should more stroke rehabilitation happen at home?",
+        options=("Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", "Strongly disagree"),
+    )
+    had_stroke = survey_services.add_question(
+        page, actor=officer, kind=QuestionKind.yes_no, text="Have you, or someone you care for, had a stroke?"
+    )
+    comment = survey_services.add_question(
+        page, actor=officer, kind=QuestionKind.long_text, text="What would make rehabilitation at home work for you?"
+    )
+    consultation.stage = ConsultationStage.ready
+    db.session.add(
+        ClosingDateExtension(
+            consultation_id=consultation.id,
+            old_closes_at=consultation.closes_at,
+            new_closes_at=_london(closes, 23, 59),
+            reason="The easy read version was published a week late, so people who needed it got two more weeks.",
+            extended_by_id=officer.id if officer else None,
+            extended_at=_london(closes - timedelta(days=20), 10),
+        )
+    )
+    consultation.closes_at = _london(closes, 23, 59)
+    db.session.add(
+        FormatRequest(
+            consultation_id=consultation.id,
+            name="A resident (demonstration)",
+            email="",
+            phone="01632 960 999",
+            format=FormatKind.large_print,
+            requested_at=_london(opens + timedelta(days=5), 11),
+            fulfilled_at=_london(opens + timedelta(days=7), 15),
+            fulfilled_by_id=officer.id if officer else None,
+        )
+    )
+    themes = {t.title: t for t in db.session.scalars(select(Theme))}
+    rng = random.Random(20260301)
+    taken = set(db.session.scalars(select(Response.reference)))
+    channels = [ResponseChannel.online] * 34 + [ResponseChannel.post] * 8 + [ResponseChannel.email] * 4
+    channels += [ResponseChannel.event] * 2
+    responses = []
+    for n, channel in enumerate(channels):
+        consent = (PublishConsent.anonymous, PublishConsent.named, PublishConsent.no)[n % 3]
+        response = Response(
+            consultation_id=consultation.id,
+            reference=_demo_reference(rng, taken),
+            channel=channel,
+            respondent_type=RespondentType.individual,
+            name=f"Demo Respondent {n + 1}",
+            publish_consent=consent,
+            privacy_version=survey.privacy_version,
+            submitted_at=_london(opens + timedelta(days=rng.randint(0, 55)), rng.randint(8, 20)),
+            received_on=None if channel == ResponseChannel.online else opens + timedelta(days=rng.randint(1, 56)),
+            entered_by_id=None if channel == ResponseChannel.online or officer is None else officer.id,
+            analysis_status=AnalysisStatus.read,
+        )
+        db.session.add(response)
+        response.answers.append(
+            Answer(question_id=support.id, option_id=rng.choices(support.options, weights=(30, 35, 15, 12, 8))[0].id)
+        )
+        response.answers.append(Answer(question_id=had_stroke.id, text=rng.choice(("yes", "yes", "no"))))
+        if n < len(OUTCOME_COMMENTS) * 2:
+            theme_title, words = OUTCOME_COMMENTS[n % len(OUTCOME_COMMENTS)]
+            response.answers.append(Answer(question_id=comment.id, text=words))
+        responses.append(response)
+    db.session.flush()
+    for n, response in enumerate(responses[: len(OUTCOME_COMMENTS) * 2]):
+        theme = themes.get(OUTCOME_COMMENTS[n % len(OUTCOME_COMMENTS)][0])
+        answer = response.answers[-1]
+        if theme is None:
+            continue
+        db.session.add(
+            ResponseCode(
+                response_id=response.id,
+                answer_id=answer.id,
+                question_id=comment.id,
+                theme_id=theme.id,
+                is_quote=n in (1, 3, 4),
+                coded_by_id=officer.id if officer else None,
+            )
+        )
+        response.analysis_status = AnalysisStatus.coded
+    # Published with consent: a few, one with a redaction.
+    for response in responses[:5]:
+        if response.publish_consent == PublishConsent.no:
+            continue
+        answer = response.answers[-1]
+        if "Maidstone Hospital" in answer.text:
+            publishing_services.redact(
+                response, answer, actor=officer, passage="Maidstone Hospital", reason="Could identify the patient"
+            )
+        publishing_services.publish(response, actor=officer)
+    consultation.stage = ConsultationStage.analysing
+    published_on = today - timedelta(days=30)
+    for theme_title, you_said, decisions in OUTCOME_THEMES:
+        theme = themes.get(theme_title)
+        if theme is None:
+            continue
+        entry = outcome_services.add_theme(consultation, theme, actor=officer, you_said=you_said)
+        for text, owner, due_in, status, progress, reason in decisions:
+            decision = outcome_services.add_decision(
+                entry,
+                actor=officer,
+                decision=text,
+                owner=owner,
+                due_on=published_on + timedelta(days=due_in),
+                status="planned" if status != "not_taken_forward" else status,
+                reason=reason,
+            )
+            decision.updates[0].recorded_at = _london(published_on, 10)
+            if status in ("in_progress", "done"):
+                update = outcome_services.update_progress(decision, actor=officer, status=status, progress=progress)
+                update.recorded_at = _london(published_on + timedelta(days=21), 14)
+    consultation.outcome = OUTCOME_SUMMARY
+    consultation.outcome_published_at = _london(published_on, 10)
+    consultation.stage = ConsultationStage.outcome_published
+    audit.record(officer, "update", consultation, ["outcome", "outcome_published_at", "stage"])
+    db.session.flush()
     return 1

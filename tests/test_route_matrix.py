@@ -202,6 +202,20 @@ MATRIX = {
     "dataprotection.search": (Permission.DATA_PROTECTION, "admin"),
     "dataprotection.export": (Permission.DATA_PROTECTION, "admin"),
     "dataprotection.erase": (Permission.DATA_PROTECTION, "admin"),
+    "outcomes.public": (PUBLIC, "public"),
+    "outcomes.record": (Permission.CONSULTATIONS_READ, "staff"),
+    "outcomes.add_theme": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "outcomes.edit_theme": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "outcomes.remove_theme": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "outcomes.add_decision": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "outcomes.edit_decision": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "outcomes.progress": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "publishing.queue": (Permission.CONSULTATIONS_READ, "staff"),
+    "publishing.review": (Permission.CONSULTATIONS_READ, "staff"),
+    "publishing.decide": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "publishing.redact": (Permission.CONSULTATIONS_MANAGE, "officers_404"),
+    "publishing.remove_redaction": (Permission.CONSULTATIONS_MANAGE, "officers"),
+    "publishing.public": (PUBLIC, "public"),
 }
 
 
@@ -244,6 +258,39 @@ def _charter_objects():
     factories.db.session.add(CharterAdoption(charter=charter, version=charter.latest, adopted_at=now_utc()))
     comment = factories.CharterCommentFactory(charter=charter)
     return {"charter_slug": charter.slug, "charter_id": charter.id, "comment_id": comment.id}
+
+
+def _outcome_objects(consultation, theme, response_id, question_id):
+    """An outcome theme with a decision, and a redaction of an answer of the sample response."""
+    import datetime
+
+    from engage.outcomes.models import OutcomeDecision, OutcomeTheme
+    from engage.publishing.models import ResponseRedaction
+
+    entry = OutcomeTheme(consultation_id=consultation.id, theme_id=theme.id, you_said="Parking")
+    factories.db.session.add(entry)
+    factories.db.session.flush()
+    decision = OutcomeDecision(
+        outcome_theme_id=entry.id,
+        consultation_id=consultation.id,
+        decision="More spaces",
+        owner="Estates",
+        due_on=datetime.date(2027, 1, 1),
+    )
+    from engage.responses.models import Response
+    from engage.surveys.models import Question
+
+    answer = factories.AnswerFactory(
+        response=factories.db.session.get(Response, response_id),
+        question=factories.db.session.get(Question, question_id),
+        text="Some words",
+    )
+    redaction = ResponseRedaction(
+        response_id=response_id, answer_id=answer.id, start_offset=0, end_offset=4, reason="Names someone"
+    )
+    factories.db.session.add_all([decision, redaction])
+    factories.db.session.flush()
+    return {"entry_id": entry.id, "decision_id": decision.id, "redaction_id": redaction.id}
 
 
 def outcome(response):
@@ -315,6 +362,7 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
     objects["page_id"] = survey_page.id
     objects["question_id"] = factories.QuestionFactory(page=survey_page).id
     objects["response_id"] = factories.ResponseFactory(consultation=consultation).id
+    objects.update(_outcome_objects(consultation, theme, objects["response_id"], objects["question_id"]))
     from engage.responses.export_models import ExportJob
 
     export_job = ExportJob(consultation_id=consultation.id, format="csv", options={})

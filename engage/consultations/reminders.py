@@ -186,39 +186,49 @@ def _closing_reminders(summary, now):
             )
 
 
-def _outcome_emails(summary):
+def send_outcome_emails(consultation, summary=None):
+    """Tell the consultation's confirmed, still subscribed subscribers that its outcome is published,
+    each at most once (the claim is shared with ``flask consultations remind``); return the Summary."""
+    summary = summary or Summary()
     kind = ReminderKind.outcome_published
+    done = _already_sent(consultation.id, kind)
+    waiting = [
+        s
+        for s in db.session.scalars(
+            select(ConsultationSubscription)
+            .where(
+                ConsultationSubscription.consultation_id == consultation.id,
+                ConsultationSubscription.confirmed_at.is_not(None),
+                ConsultationSubscription.unsubscribed_at.is_(None),
+            )
+            .options(selectinload(ConsultationSubscription.consultation))
+            .order_by(ConsultationSubscription.id)
+        )
+        if recipient_key(s.email) not in done
+    ]
+    subject = f"Outcome published: {consultation.title}"
+    outcome_url = external_url("outcomes.public", slug=consultation.slug)
+    for subscription in waiting:
+        _deliver(
+            summary,
+            consultation.id,
+            kind,
+            recipient_key(subscription.email),
+            subscriptions.send_to_subscriber,
+            subscription,
+            subject,
+            "subscription_outcome",
+            outcome_url=outcome_url,
+        )
+    return summary
+
+
+def _outcome_emails(summary):
     published = db.session.scalars(
         select(Consultation).where(Consultation.stage == ConsultationStage.outcome_published)
     ).all()
     for consultation in published:
-        done = _already_sent(consultation.id, kind)
-        waiting = [
-            s
-            for s in db.session.scalars(
-                select(ConsultationSubscription)
-                .where(
-                    ConsultationSubscription.consultation_id == consultation.id,
-                    ConsultationSubscription.confirmed_at.is_not(None),
-                    ConsultationSubscription.unsubscribed_at.is_(None),
-                )
-                .options(selectinload(ConsultationSubscription.consultation))
-                .order_by(ConsultationSubscription.id)
-            )
-            if recipient_key(s.email) not in done
-        ]
-        subject = f"Outcome published: {consultation.title}"
-        for subscription in waiting:
-            _deliver(
-                summary,
-                consultation.id,
-                kind,
-                recipient_key(subscription.email),
-                subscriptions.send_to_subscriber,
-                subscription,
-                subject,
-                "subscription_outcome",
-            )
+        send_outcome_emails(consultation, summary)
 
 
 def send_reminders(now=None):

@@ -249,20 +249,47 @@ def manage_transition(consultation_id, stage):
 @bp.route("/manage/<int:consultation_id>/outcome", methods=["GET", "POST"])
 @requires(Permission.CONSULTATIONS_MANAGE)
 def manage_outcome(consultation_id):
-    """Publish the outcome of a consultation whose responses have been analysed."""
+    """Write the outcome (summary, themes, decisions) and publish it, once the responses are analysed.
+
+    The summary form's ``action`` is "save" (a draft, or a correction once published) or "publish";
+    without one it publishes an unpublished outcome. Subscribers are emailed after the commit.
+    """
+    from engage.consultations.reminders import send_outcome_emails
+    from engage.outcomes import services as outcome_services
+    from engage.outcomes.views import workspace_context
+
     consultation = db.get_or_404(Consultation, consultation_id)
-    form = OutcomeForm()
+    published = consultation.outcome_published_at is not None
+    form = OutcomeForm(data={"outcome": consultation.outcome})
     if form.validate_on_submit():
-        try:
-            services.publish_outcome(consultation, actor=current_user, outcome=form.outcome.data.strip())
-        except services.TransitionError as error:
-            db.session.rollback()
-            form.outcome.errors.append(str(error))
+        outcome = form.outcome.data.strip()
+        action = request.form.get("action") or ("save" if published else "publish")
+        if action == "publish" and not published:
+            try:
+                services.publish_outcome(consultation, actor=current_user, outcome=outcome)
+            except services.TransitionError as error:
+                db.session.rollback()
+                form.outcome.errors.append(str(error))
+            else:
+                db.session.commit()
+                sent = send_outcome_emails(consultation)
+                flash("Outcome published.", "success")
+                if sent.failed:
+                    flash(
+                        f"{sent.failed:,} subscriber emails could not be sent just now: "
+                        "`flask consultations remind` will try them again.",
+                        "warning",
+                    )
+                return redirect(url_for(".manage_detail", consultation_id=consultation_id))
         else:
+            outcome_services.save_summary(consultation, actor=current_user, outcome=outcome)
             db.session.commit()
-            flash("Outcome published.", "success")
-            return redirect(url_for(".manage_detail", consultation_id=consultation_id))
-    return _sub_form(consultation, form, "Publish the outcome", "Publish outcome")
+            flash("Summary saved." if not published else "Summary updated on the public outcome page.", "success")
+            return redirect(url_for(".manage_outcome", consultation_id=consultation_id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "outcomes/manage.html", consultation=consultation, form=form, **workspace_context(consultation)
+    ), status
 
 
 def _sub_form(consultation, form, heading, button):

@@ -13,7 +13,7 @@ def test_demo_consultations_load_once_with_the_real_2019_deadline(app, client):
     db.session.commit()
     assert load_demo()["consultations"] == 0
     db.session.commit()
-    assert count_rows(db, Consultation) == 2
+    assert count_rows(db, Consultation) == 3  # and the one with a published outcome (tests/outcomes/test_demo.py)
     seed = db.session.scalar(select(Consultation).where(Consultation.slug.like("live-your-best-life%")))
     assert seed.status == ConsultationStatus.closed
     page = plain(main_content(client.get(f"/consultations/{seed.slug}")))

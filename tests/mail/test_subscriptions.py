@@ -68,7 +68,7 @@ def test_a_resident_subscribes_confirms_gets_the_outcome_and_unsubscribes(app, c
     assert send_reminders().sent == 1
     [outcome] = smtp_server.messages
     assert outcome["Subject"] == "Outcome published: Urgent care & you"
-    assert f"https://engage.example.org/consultations/{consultation.slug}#outcome" in body_of(outcome)
+    assert f"https://engage.example.org/consultations/{consultation.slug}/outcome" in body_of(outcome)
     [unsubscribe_path] = links_in(outcome)
 
     leave = client.get(unsubscribe_path)

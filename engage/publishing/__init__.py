@@ -1,0 +1,1 @@
+"""Publishing responses whose respondents agreed: moderation, redaction with reasons, the public list."""
