@@ -134,6 +134,9 @@ def register_blueprints(app):
     from engage.dataprotection.views import bp as dataprotection_bp
 
     app.register_blueprint(dataprotection_bp)
+    from engage import api
+
+    api.init_app(app)
 
 
 def register_errorhandlers(app):
