@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from engage.api.core import PageArgs, keyset_page, reads
+from engage.api.core import QUERY, PageArgs, keyset_page, reads
 from engage.api.schemas import ConsultationPage, ConsultationSchema, OutcomePage, OutcomeSchema, ResponsePage
 from engage.consultations.models import Consultation, ConsultationStage
 from engage.extensions import db
@@ -77,7 +77,7 @@ _LINKS = (selectinload(Consultation.places), selectinload(Consultation.topics))
 
 @bp.route("/consultations", methods=["GET"])
 @requires(Permission.CONSULTATIONS_READ)
-@bp.arguments(PageArgs, location="query")
+@bp.arguments(PageArgs, **QUERY)
 @reads(bp, ConsultationPage, pages=True)
 def list_consultations(args):
     """List every consultation, whatever its stage, newest first."""
@@ -97,7 +97,7 @@ def get_consultation(consultation_id):
 
 @bp.route("/consultations/<int:consultation_id>/responses", methods=["GET"])
 @requires(Permission.CONSULTATIONS_MANAGE)
-@bp.arguments(PageArgs, location="query")
+@bp.arguments(PageArgs, **QUERY)
 @reads(bp, ResponsePage, pages=True)
 def list_responses(args, consultation_id):
     """List a consultation's responses, oldest first (officers only). Names and emails are left out."""
@@ -119,7 +119,7 @@ _PUBLISHED = Consultation.stage == ConsultationStage.outcome_published
 
 @outcomes_bp.route("/outcomes", methods=["GET"])
 @requires(PUBLIC)
-@outcomes_bp.arguments(PageArgs, location="query")
+@outcomes_bp.arguments(PageArgs, **QUERY)
 @reads(outcomes_bp, OutcomePage, pages=True)
 @outcomes_bp.doc(security=[])
 def list_outcomes(args):

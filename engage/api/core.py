@@ -162,6 +162,10 @@ def rate_limit():
 # -- paging ---------------------------------------------------------------------------------------
 
 
+#: How lists read their query string: a parameter the list does not know is a 422, not silently ignored.
+QUERY = {"location": "query", "unknown": ma.RAISE}
+
+
 class PageArgs(ma.Schema):
     """Cursor paging, shared by every list."""
 

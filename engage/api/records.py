@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from engage import search
 from engage.accounts.models import User
-from engage.api.core import decode_cursor, encode_cursor, envelope, keyset_page, reads, validated_form, writes
+from engage.api.core import QUERY, decode_cursor, encode_cursor, envelope, keyset_page, reads, validated_form, writes
 from engage.api.schemas import RecordIn, RecordListArgs, RecordPage, RecordSchema
 from engage.extensions import db
 from engage.permissions import Permission, Role, can, requires
@@ -96,7 +96,7 @@ def _searched_page(user, flt, args):
 
 @bp.route("/records", methods=["GET"])
 @requires(Permission.RECORDS_READ)
-@bp.arguments(RecordListArgs, location="query")
+@bp.arguments(RecordListArgs, **QUERY)
 @reads(bp, RecordPage, pages=True)
 def list_records(args):
     """List the records you may read, newest first (or best match first with `q`).

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from engage.api.core import keyset_page, reads, unprocessable, validated_form, writes
+from engage.api.core import QUERY, keyset_page, reads, unprocessable, validated_form, writes
 from engage.api.schemas import (
     OrganisationIn,
     OrganisationPage,
@@ -105,7 +105,7 @@ _PERSON_LINKS = (
 
 @bp.route("/organisations", methods=["GET"])
 @requires(Permission.STAKEHOLDERS_READ)
-@bp.arguments(StakeholderListArgs, location="query")
+@bp.arguments(StakeholderListArgs, **QUERY)
 @reads(bp, OrganisationPage, pages=True)
 def list_organisations(args):
     """List organisations by name, with the filters of the organisations page."""
@@ -178,7 +178,7 @@ def update_organisation(payload, organisation_id):
 
 @bp.route("/people", methods=["GET"])
 @requires(Permission.STAKEHOLDERS_READ)
-@bp.arguments(StakeholderListArgs, location="query")
+@bp.arguments(StakeholderListArgs, **QUERY)
 @reads(bp, PersonPage, pages=True)
 def list_people(args):
     """List people by name, with the filters of the people page."""

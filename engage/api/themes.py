@@ -4,7 +4,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
-from engage.api.core import PageArgs, keyset_page, reads
+from engage.api.core import QUERY, PageArgs, keyset_page, reads
 from engage.api.schemas import ThemeDetailSchema, ThemePage
 from engage.extensions import db
 from engage.permissions import Permission, requires
@@ -44,7 +44,7 @@ def theme_out(theme, evidence_count):
 
 @bp.route("/themes", methods=["GET"])
 @requires(Permission.THEMES_READ)
-@bp.arguments(PageArgs, location="query")
+@bp.arguments(PageArgs, **QUERY)
 @reads(bp, ThemePage, pages=True)
 def list_themes(args):
     """List themes by title, each with how much evidence you can see for it."""
