@@ -135,6 +135,7 @@ def test_rate_limit_is_per_token_and_a_problem(make_app):
             assert client.get("/api/v1/themes", headers={"Authorization": f"Bearer {first}"}).status_code == 200
         limited = client.get("/api/v1/themes", headers={"Authorization": f"Bearer {first}"})
         _problem(limited, 429)
+        assert int(limited.headers["Retry-After"]) > 0
         assert client.get("/api/v1/themes", headers={"Authorization": f"Bearer {second}"}).status_code == 200
 
 
