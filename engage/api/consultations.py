@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from engage.api.core import QUERY, PageArgs, keyset_page, reads
+from engage.api.core import ID, QUERY, PageArgs, keyset_page, reads
 from engage.api.schemas import ConsultationPage, ConsultationSchema, OutcomePage, OutcomeSchema, ResponsePage
 from engage.consultations.models import Consultation, ConsultationStage
 from engage.extensions import db
@@ -87,7 +87,7 @@ def list_consultations(args):
     return page
 
 
-@bp.route("/consultations/<int:consultation_id>", methods=["GET"])
+@bp.route(f"/consultations/<{ID}:consultation_id>", methods=["GET"])
 @requires(Permission.CONSULTATIONS_READ)
 @reads(bp, ConsultationSchema)
 def get_consultation(consultation_id):
@@ -95,7 +95,7 @@ def get_consultation(consultation_id):
     return consultation_out(db.get_or_404(Consultation, consultation_id))
 
 
-@bp.route("/consultations/<int:consultation_id>/responses", methods=["GET"])
+@bp.route(f"/consultations/<{ID}:consultation_id>/responses", methods=["GET"])
 @requires(Permission.CONSULTATIONS_MANAGE)
 @bp.arguments(PageArgs, **QUERY)
 @reads(bp, ResponsePage, pages=True)
@@ -136,7 +136,9 @@ def list_outcomes(args):
 @outcomes_bp.doc(security=[])
 def get_outcome(slug):
     """Read the published outcome of one consultation, by its slug. No token needed."""
-    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug[:100], _PUBLISHED))
+    consultation = db.session.scalar(
+        select(Consultation).where(Consultation.slug == slug[:100].replace("\x00", ""), _PUBLISHED)
+    )
     if consultation is None:
         abort(404)
     return outcome_out(consultation)

@@ -27,6 +27,10 @@ PROBLEM_JSON = "application/problem+json"
 #: The largest page a client may ask for, and the page it gets when it does not say.
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
+#: The largest id a path accepts (PostgreSQL's integer); a larger one is 404 from the router itself.
+MAX_ID = 2**31 - 1
+#: A path segment holding an id, for route rules: ``f"/records/<{ID}:record_id>"``.
+ID = f"int(max={MAX_ID})"
 #: Methods a read-only token may use.
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -213,9 +217,10 @@ def decode_cursor(cursor, types):
             raise ValueError
         converted = []
         for convert, value in zip(types, values, strict=True):
-            if convert is int and (not isinstance(value, int) or isinstance(value, bool)):
+            # Only what encode_cursor could have made: ids within PostgreSQL's integer, text without NUL.
+            if convert is int and (not isinstance(value, int) or isinstance(value, bool) or abs(value) >= 2**31):
                 raise ValueError
-            if convert is not int and not isinstance(value, str):
+            if convert is not int and (not isinstance(value, str) or "\x00" in value):
                 raise ValueError
             converted.append(convert(value))
         return converted

@@ -10,7 +10,17 @@ from sqlalchemy.orm import selectinload
 
 from engage import search
 from engage.accounts.models import User
-from engage.api.core import QUERY, decode_cursor, encode_cursor, envelope, keyset_page, reads, validated_form, writes
+from engage.api.core import (
+    ID,
+    QUERY,
+    decode_cursor,
+    encode_cursor,
+    envelope,
+    keyset_page,
+    reads,
+    validated_form,
+    writes,
+)
 from engage.api.schemas import RecordIn, RecordListArgs, RecordPage, RecordSchema
 from engage.extensions import db
 from engage.permissions import Permission, Role, can, requires
@@ -124,7 +134,7 @@ def list_records(args):
     return page
 
 
-@bp.route("/records/<int:record_id>", methods=["GET"])
+@bp.route(f"/records/<{ID}:record_id>", methods=["GET"])
 @requires(Permission.RECORDS_READ)
 @reads(bp, RecordSchema)
 def get_record(record_id):

@@ -3,19 +3,23 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from engage.api.core import PageArgs, page_schema
+from engage.api.core import MAX_ID, PageArgs, page_schema
 from engage.consultations.models import ConsultationStatus
 from engage.records.models import RecordKind, Sensitivity
 from engage.responses.models import ResponseChannel
 from engage.stakeholders.models import COMMUNICATION_NEEDS, Channel, OrganisationKind, Quadrant
 
 _SCORE = validate.Range(min=1, max=5)
+#: Ids are PostgreSQL integers: anything outside is refused here (422), never sent to the database.
+_ID_RANGE = validate.Range(min=1, max=MAX_ID)
+
+
+def _id(**kwargs):
+    return fields.Integer(validate=_ID_RANGE, **kwargs)
 
 
 def _ids(description):
-    return fields.List(
-        fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), metadata={"description": description}
-    )
+    return fields.List(fields.Integer(validate=_ID_RANGE), metadata={"description": description})
 
 
 class Named(ma.Schema):
@@ -38,9 +42,9 @@ class StakeholderListArgs(PageArgs):
         validate=validate.OneOf([k.value for k in OrganisationKind]),
         metadata={"description": "Organisation type (people: belonging to an organisation of that type)"},
     )
-    place = fields.Integer(metadata={"description": "Place id: that place and everything inside it"})
-    topic = fields.Integer(metadata={"description": "Topic id"})
-    group = fields.Integer(metadata={"description": "Seldom-heard group id"})
+    place = _id(metadata={"description": "Place id: that place and everything inside it"})
+    topic = _id(metadata={"description": "Topic id"})
+    group = _id(metadata={"description": "Seldom-heard group id"})
     quadrant = fields.String(validate=validate.OneOf([q.value for q in Quadrant]))
     influence = fields.Integer(validate=_SCORE)
     interest = fields.Integer(validate=_SCORE)
@@ -95,7 +99,7 @@ class _StakeholderIn(ma.Schema):
     notes = fields.String(validate=validate.Length(max=5000))
     influence = fields.Integer(allow_none=True, validate=_SCORE)
     interest = fields.Integer(allow_none=True, validate=_SCORE)
-    owner_id = fields.Integer(allow_none=True, metadata={"description": "The user who owns the relationship"})
+    owner_id = _id(allow_none=True, metadata={"description": "The user who owns the relationship"})
     places = _ids("Place ids")
     topics = _ids("Topic ids")
     groups = _ids("Seldom-heard group ids")
@@ -106,7 +110,7 @@ class OrganisationIn(_StakeholderIn):
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in OrganisationKind]))
-    parent_id = fields.Integer(allow_none=True, metadata={"description": "The organisation this one is part of"})
+    parent_id = _id(allow_none=True, metadata={"description": "The organisation this one is part of"})
     website = fields.String(validate=validate.Length(max=300))
     address = fields.String(validate=validate.Length(max=1000))
     postcode = fields.String(validate=validate.Length(max=10))
@@ -137,9 +141,9 @@ class RecordListArgs(PageArgs):
         metadata={"description": "Search words, as on the search page: best matches first, up to 1,000"},
     )
     kind = fields.String(validate=validate.OneOf([k.value for k in RecordKind]))
-    place = fields.Integer(metadata={"description": "Place id: that place and everything inside it"})
-    topic = fields.Integer(metadata={"description": "Topic id"})
-    organisation = fields.Integer(metadata={"description": "Organisation id: records it took part in"})
+    place = _id(metadata={"description": "Place id: that place and everything inside it"})
+    topic = _id(metadata={"description": "Topic id"})
+    organisation = _id(metadata={"description": "Organisation id: records it took part in"})
     sensitivity = fields.String(validate=validate.OneOf([s.value for s in Sensitivity]))
     date_from = fields.Date(metadata={"description": "Happened on or after (YYYY-MM-DD)"})
     date_to = fields.Date(metadata={"description": "Happened on or before (YYYY-MM-DD)"})
@@ -183,7 +187,7 @@ class RecordIn(ma.Schema):
     organisations = _ids("Organisation ids that took part")
     people = _ids("Person ids that took part")
     reviewers = _ids("Reviewer user ids who may read it when restricted")
-    programme_group_id = fields.Integer(allow_none=True)
+    programme_group_id = _id(allow_none=True)
 
 
 # -- themes ---------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from engage.api.core import QUERY, keyset_page, reads, unprocessable, validated_form, writes
+from engage.api.core import ID, QUERY, keyset_page, reads, unprocessable, validated_form, writes
 from engage.api.schemas import (
     OrganisationIn,
     OrganisationPage,
@@ -112,7 +112,7 @@ def list_organisations(args):
     return _page(Organisation, organisation_out, args, _ORG_LINKS)
 
 
-@bp.route("/organisations/<int:organisation_id>", methods=["GET"])
+@bp.route(f"/organisations/<{ID}:organisation_id>", methods=["GET"])
 @requires(Permission.STAKEHOLDERS_READ)
 @reads(bp, OrganisationSchema)
 def get_organisation(organisation_id):
@@ -158,7 +158,7 @@ def create_organisation(payload):
     return organisation_out(organisation)
 
 
-@bp.route("/organisations/<int:organisation_id>", methods=["PATCH"])
+@bp.route(f"/organisations/<{ID}:organisation_id>", methods=["PATCH"])
 @requires(Permission.STAKEHOLDERS_MANAGE)
 @bp.arguments(OrganisationIn(partial=True))
 @writes(bp, OrganisationSchema, status=200)
@@ -185,7 +185,7 @@ def list_people(args):
     return _page(Person, person_out, args, _PERSON_LINKS)
 
 
-@bp.route("/people/<int:person_id>", methods=["GET"])
+@bp.route(f"/people/<{ID}:person_id>", methods=["GET"])
 @requires(Permission.STAKEHOLDERS_READ)
 @reads(bp, PersonSchema)
 def get_person(person_id):
@@ -232,7 +232,7 @@ def create_person(payload):
     return person_out(person)
 
 
-@bp.route("/people/<int:person_id>", methods=["PATCH"])
+@bp.route(f"/people/<{ID}:person_id>", methods=["PATCH"])
 @requires(Permission.STAKEHOLDERS_MANAGE)
 @bp.arguments(PersonIn(partial=True))
 @writes(bp, PersonSchema, status=200)

@@ -4,7 +4,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
-from engage.api.core import QUERY, PageArgs, keyset_page, reads
+from engage.api.core import ID, QUERY, PageArgs, keyset_page, reads
 from engage.api.schemas import ThemeDetailSchema, ThemePage
 from engage.extensions import db
 from engage.permissions import Permission, requires
@@ -55,7 +55,7 @@ def list_themes(args):
     return page
 
 
-@bp.route("/themes/<int:theme_id>", methods=["GET"])
+@bp.route(f"/themes/<{ID}:theme_id>", methods=["GET"])
 @requires(Permission.THEMES_READ)
 @reads(bp, ThemeDetailSchema)
 def get_theme(theme_id):

@@ -177,3 +177,21 @@ def test_token_secret_is_stored_hashed(officer, token_for):
     secret = token_for(officer)
     token = db.session.query(ApiToken).one()
     assert secret not in (token.token_hash, token.prefix) and token.prefix == secret[:8]
+
+
+def test_ids_and_cursors_outside_what_the_database_holds_are_refused_not_500(api, officer, token_for):
+    import base64
+    import json
+
+    secret = token_for(officer)
+    _problem(api("GET", "/api/v1/consultations/2147483648", token=secret), 404)
+    body = _problem(api("GET", "/api/v1/people?place=99999999999", token=secret), 422)
+    assert "place" in body["errors"]
+    for values in ([2**40], ["\x00", 1], ["2026-01-01", 2**40]):
+        cursor = base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+        for url in ("/api/v1/consultations", "/api/v1/organisations", "/api/v1/records"):
+            _problem(api("GET", f"{url}?cursor={cursor}", token=secret), 422)
+    created = api(
+        "POST", "/api/v1/organisations", token=secret, json={"name": "X", "kind": "council", "parent_id": 2**40}
+    )
+    assert _problem(created, 422)["errors"]["parent_id"]
