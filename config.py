@@ -39,6 +39,8 @@ class Config:
     CHARTER_COMMENT_RATE_LIMIT = os.environ.get("CHARTER_COMMENT_RATE_LIMIT", "5/minute;50/day")
     #: Survey responses sent (and resume links emailed) per client address.
     RESPONSE_RATE_LIMIT = os.environ.get("RESPONSE_RATE_LIMIT", "10/minute;50/hour")
+    #: Requests each API token may make (or each address, without a token).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/minute;5000/hour")
     #: Failed sign-ins in a row that lock an account, and for how long.
     LOCKOUT_THRESHOLD = _int("LOCKOUT_THRESHOLD", 10)
     LOCKOUT_MINUTES = _int("LOCKOUT_MINUTES", 15)

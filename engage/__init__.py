@@ -144,6 +144,9 @@ def register_blueprints(app):
 
     app.register_blueprint(outcomes_bp)
     app.register_blueprint(publishing_bp)
+    from engage import api
+
+    api.init_app(app)
 
 
 def register_errorhandlers(app):

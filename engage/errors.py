@@ -5,7 +5,7 @@ import logging
 from flask import jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable, UnprocessableEntity
 
 from engage.extensions import db
 
@@ -21,6 +21,8 @@ FRIENDLY = {
     404: ("Page not found", ""),
     405: ("Sorry, that action is not allowed here", ""),
     413: ("The file or form you sent is too large", "Try again with a smaller file."),
+    415: ("Send the request body as JSON", "Set the Content-Type header to application/json."),
+    422: ("Some of what was sent is not valid", ""),
     429: ("Too many attempts", "Wait a few minutes and try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
     503: (
@@ -35,22 +37,36 @@ def wants_json():
     return request.path.startswith("/api/")
 
 
-def problem(status, detail=None):
-    """Return an RFC 9457 problem-details response."""
+def problem(status, detail=None, errors=None):
+    """Return an RFC 9457 problem-details response; ``errors`` maps field names to messages (422)."""
     title = FRIENDLY.get(status, ("Error", ""))[0]
     body = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
+    if errors:
+        body["errors"] = errors
     response = jsonify(body)
     response.status_code = status
     response.content_type = "application/problem+json"
     return response
 
 
-def render_error(status, detail=None):
+def field_errors(error):
+    """Field name -> messages carried by a 422: ours (engage.api.core) or webargs' (by location)."""
+    data = getattr(error, "data", None) or {}
+    if "errors" in data:
+        return data["errors"]
+    merged = {}
+    for location_errors in (data.get("messages") or {}).values():
+        if isinstance(location_errors, dict):
+            merged.update(location_errors)
+    return merged or None
+
+
+def render_error(status, detail=None, errors=None):
     """Render the error page (or problem JSON) for ``status``."""
     if wants_json():
-        return problem(status, detail)
+        return problem(status, detail, errors)
     title, advice = FRIENDLY.get(status, ("Sorry, there is a problem", ""))
     template = PAGES.get(status, "errors/error.html")
     return render_template(template, status=status, title=title, advice=detail or advice), status
@@ -70,9 +86,16 @@ def init_app(app):
         if error.code is None or error.code < 400:
             return error
         detail = error.description if wants_json() and error.code not in (404, 500) else None
-        response = make_response(render_error(error.code, detail))
+        errors = field_errors(error) if wants_json() and error.code == 422 else None
+        if errors and error.description == UnprocessableEntity.description:
+            detail = "Some of what was sent is not valid: see errors."
+        response = make_response(render_error(error.code, detail, errors))
         if getattr(error, "valid_methods", None):
             response.headers["Allow"] = ", ".join(error.valid_methods)
+        if error.code == 401 and wants_json():
+            response.headers["WWW-Authenticate"] = 'Bearer realm="engage"'
+        for name, value in (getattr(error, "headers", None) or {}).items() if wants_json() else ():
+            response.headers.setdefault(name, value)
         return response
 
     @app.errorhandler(OperationalError)

@@ -14,6 +14,12 @@ AUDIENCES = {
     "admin": {"anonymous": "login", "reviewer": 403, "officer": 403, "admin": "ok"},
     "officers": {"anonymous": "login", "reviewer": 403, "officer": "ok", "admin": "ok"},
     "officers_404": {"anonymous": "login", "reviewer": 403, "officer": 404, "admin": 404},
+    # Another user's object (an API token): not found, whoever asks.
+    "staff_404": {"anonymous": "login", "reviewer": 404, "officer": 404, "admin": 404},
+    # The JSON API (/api/): each role acts through its own token, and without one the answer is a
+    # 401 problem body rather than a sign-in redirect. Cookies never count there (tests/api).
+    "api_staff": {"anonymous": 401, "reviewer": "ok", "officer": "ok", "admin": "ok"},
+    "api_officers": {"anonymous": 401, "reviewer": 403, "officer": "ok", "admin": "ok"},
 }
 
 #: endpoint -> (declared permission, audience). A new route must be added here.
@@ -216,6 +222,29 @@ MATRIX = {
     "publishing.redact": (Permission.CONSULTATIONS_MANAGE, "officers_404"),
     "publishing.remove_redaction": (Permission.CONSULTATIONS_MANAGE, "officers"),
     "publishing.public": (PUBLIC, "public"),
+    "accounts.create_token": (Permission.ACCOUNT_MANAGE, "staff"),
+    # The sample token belongs to another user: 404 for everyone (tests/accounts/test_api_tokens.py).
+    "accounts.revoke_token": (Permission.ACCOUNT_MANAGE, "staff_404"),
+    "api_docs.openapi": (PUBLIC, "public"),
+    "api_docs.docs": (PUBLIC, "public"),
+    "api_outcomes.list_outcomes": (PUBLIC, "public"),
+    "api_outcomes.get_outcome": (PUBLIC, "public"),
+    "api_stakeholders.list_organisations": (Permission.STAKEHOLDERS_READ, "api_staff"),
+    "api_stakeholders.get_organisation": (Permission.STAKEHOLDERS_READ, "api_staff"),
+    "api_stakeholders.create_organisation": (Permission.STAKEHOLDERS_MANAGE, "api_officers"),
+    "api_stakeholders.update_organisation": (Permission.STAKEHOLDERS_MANAGE, "api_officers"),
+    "api_stakeholders.list_people": (Permission.STAKEHOLDERS_READ, "api_staff"),
+    "api_stakeholders.get_person": (Permission.STAKEHOLDERS_READ, "api_staff"),
+    "api_stakeholders.create_person": (Permission.STAKEHOLDERS_MANAGE, "api_officers"),
+    "api_stakeholders.update_person": (Permission.STAKEHOLDERS_MANAGE, "api_officers"),
+    "api_records.list_records": (Permission.RECORDS_READ, "api_staff"),
+    "api_records.get_record": (Permission.RECORDS_READ, "api_staff"),
+    "api_records.create_record": (Permission.RECORDS_MANAGE, "api_officers"),
+    "api_themes.list_themes": (Permission.THEMES_READ, "api_staff"),
+    "api_themes.get_theme": (Permission.THEMES_READ, "api_staff"),
+    "api_consultations.list_consultations": (Permission.CONSULTATIONS_READ, "api_staff"),
+    "api_consultations.get_consultation": (Permission.CONSULTATIONS_READ, "api_staff"),
+    "api_consultations.list_responses": (Permission.CONSULTATIONS_MANAGE, "api_officers"),
 }
 
 
@@ -228,6 +257,8 @@ def sample_url_values(rule, objects):
             values[arg] = "an-upload-of-another-officer"
         elif arg == "fmt":
             values[arg] = "csv"
+        elif arg == "slug" and rule.rule.startswith("/api/"):
+            values[arg] = objects["outcome_slug"]
         elif arg == "slug":
             values[arg] = objects["slug"]
         elif arg == "charter_slug":
@@ -293,10 +324,23 @@ def _outcome_objects(consultation, theme, response_id, question_id):
     return {"entry_id": entry.id, "decision_id": decision.id, "redaction_id": redaction.id}
 
 
+def _token(user):
+    """A read and write API token of ``user``: ``(ApiToken, secret)``."""
+    from datetime import timedelta
+
+    from engage.accounts.models import TokenScope
+    from engage.accounts.services import create_api_token
+    from engage.dates import now_utc
+
+    return create_api_token(
+        user, actor=user, name="matrix", scope=TokenScope.read_write, expires_at=now_utc() + timedelta(days=1)
+    )
+
+
 def outcome(response):
     if response.status_code in (302, 303) and "/account/sign-in" in response.headers.get("Location", ""):
         return "login"
-    if response.status_code in (403, 404):
+    if response.status_code in (401, 403, 404):
         return response.status_code
     assert response.status_code < 500, response.status_code
     return "ok"
@@ -369,6 +413,9 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
     db.session.add(export_job)
     db.session.flush()
     objects["job_id"] = export_job.id
+    objects["outcome_slug"] = factories.ConsultationFactory(stage=ConsultationStage.outcome_published).slug
+    objects["token_id"] = _token(factories.UserFactory(role=Role.officer))[0].id
+    tokens = {r: _token(user)[1] for r, user in users.items()}
     db.session.commit()
     checks = mismatches = 0
     problems = []
@@ -377,10 +424,13 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
             url = matrix_app.url_for(rule.endpoint, **sample_url_values(rule, objects))
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             client = matrix_app.test_client()
-            if role != "anonymous":
+            headers = {}
+            if role != "anonymous" and rule.rule.startswith("/api/"):
+                headers["Authorization"] = f"Bearer {tokens[role]}"
+            elif role != "anonymous":
                 with client.session_transaction() as session:
                     session["_user_id"] = users[role].get_id()
-            response = client.open(url, method=method)
+            response = client.open(url, method=method, headers=headers)
             response.close()  # static files are streamed from an open file
             expected = AUDIENCES[MATRIX[rule.endpoint][1]][role]
             checks += 1

@@ -1,10 +1,11 @@
-"""Sign-in and password forms."""
+"""Sign-in, password and API token forms."""
 
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from engage.accounts.models import TokenScope
 from engage.accounts.passwords import MAX_LENGTH, policy_problems
-from engage.forms import EngageForm, strip_whitespace
+from engage.forms import EngageForm, choices, strip_whitespace
 
 
 class SignInForm(EngageForm):
@@ -43,3 +44,43 @@ class ChangePasswordForm(EngageForm):
         problems = policy_problems(field.data or "", email=self.user.email, name=self.user.name)
         if problems:
             raise ValidationError(problems[0])
+
+
+#: How long a new API token lasts, in days, as offered on the account page.
+TOKEN_LIFETIMES = {"7": "7 days", "30": "30 days", "90": "90 days", "365": "1 year"}
+
+
+class ApiTokenForm(EngageForm):
+    """Create a personal API token: a name, a scope and how long it lasts."""
+
+    name = StringField(
+        "Token name",
+        description="What the token is for, for example 'Healthwatch dashboard'",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Enter a name for the token"), Length(max=80, message="Use 80 characters or fewer")],
+    )
+    scope = RadioField(
+        "What the token may do",
+        choices=choices((s.value, s.label) for s in TokenScope),
+        default=TokenScope.read.value,
+        validators=[DataRequired("Choose what the token may do")],
+    )
+    expires_in = SelectField(
+        "Expires after",
+        choices=choices(TOKEN_LIFETIMES.items()),
+        default="90",
+        validators=[DataRequired("Choose when the token expires")],
+    )
+    field_order = ("name", "scope", "expires_in")
+
+    def validate_scope(self, field):
+        if field.data not in TokenScope.__members__:
+            raise ValidationError("Choose what the token may do from the list")
+
+    def expires_at(self):
+        """The moment the token stops working."""
+        from datetime import timedelta
+
+        from engage.dates import now_utc
+
+        return now_utc() + timedelta(days=int(self.expires_in.data))

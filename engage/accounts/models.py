@@ -1,10 +1,11 @@
-"""The User model: a staff member with one role."""
+"""Users (staff members with one role) and their personal API tokens."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.dates import now_utc
 from engage.db import TimestampMixin, UTCDateTime, str_enum
@@ -50,3 +51,47 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.id} {self.role}>"
+
+
+class TokenScope(StrEnum):
+    """What an API token may do: read only, or read and write (within its user's permissions)."""
+
+    read = "read"
+    read_write = "read_write"
+
+    @property
+    def label(self):
+        return {"read": "Read only", "read_write": "Read and write"}[self.value]
+
+
+class ApiToken(db.Model):
+    """A personal API token. Only a hash of the secret is stored: the secret is shown once, at creation."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    #: SHA-256 of the secret, hex. The secret is 256 random bits, so a fast hash is enough (no salt needed).
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The first characters of the secret ("eng_ab12"), shown on the account page so a user can tell tokens apart.
+    prefix: Mapped[str] = mapped_column(String(12))
+    scope: Mapped[TokenScope] = mapped_column(str_enum(TokenScope, 12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship(User)
+
+    @property
+    def is_usable(self):
+        """Not revoked, not expired, and its user is still active."""
+        return self.revoked_at is None and self.expires_at > now_utc() and self.user.is_active
+
+    @property
+    def can_write(self):
+        return self.scope == TokenScope.read_write
+
+    def __repr__(self):
+        return f"<ApiToken {self.id} {self.prefix}>"

@@ -130,3 +130,53 @@ def count_admins():
     from engage.permissions import Role
 
     return db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.admin, User.is_active))
+
+
+#: Every API token starts with this, so a leaked one is easy to recognise (and to scan for).
+TOKEN_PREFIX = "eng_"  # noqa: S105 (a marker, not a secret)
+
+
+def api_token_hash(secret):
+    """The stored form of an API token's secret: SHA-256, hex."""
+    import hashlib
+
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_api_token(user, *, actor, name, scope, expires_at):
+    """Make a personal API token for ``user``; return ``(token, secret)``.
+
+    The secret is returned once and never stored: only its hash is kept.
+    """
+    import secrets
+
+    from engage.accounts.models import ApiToken
+
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=name,
+        scope=scope,
+        expires_at=expires_at,
+        token_hash=api_token_hash(secret),
+        prefix=secret[:8],
+    )
+    db.session.add(token)
+    audit.record(actor, "create", token, ["expires_at", "name", "scope"])
+    return token, secret
+
+
+def revoke_api_token(token, *, actor):
+    """Stop ``token`` working at once; revoking twice changes nothing."""
+    if token.revoked_at is None:
+        token.revoked_at = now_utc()
+        audit.record(actor, "revoke", token, ["revoked_at"])
+    db.session.flush()
+
+
+def token_used(token):
+    """Note when a token was last used, at most once a minute (so reads do not each write a row)."""
+    now = now_utc()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+        db.session.flush()

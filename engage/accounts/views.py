@@ -1,12 +1,13 @@
-"""Sign in, sign out, the account page and changing one's password."""
+"""Sign in, sign out, the account page (with API tokens) and changing one's password."""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from engage.accounts import services
-from engage.accounts.forms import ChangePasswordForm, SignInForm
+from engage.accounts import queries, services
+from engage.accounts.forms import ApiTokenForm, ChangePasswordForm, SignInForm
+from engage.accounts.models import ApiToken, TokenScope
 from engage.accounts.passwords import verify_password
 from engage.extensions import db, limiter
 from engage.forms import ConfirmForm
@@ -78,8 +79,48 @@ def sign_out():
 @bp.get("/")
 @requires(Permission.ACCOUNT_MANAGE)
 def account():
-    """Show the signed-in user's details."""
-    return render_template("accounts/account.html")
+    """Show the signed-in user's details and API tokens."""
+    return _account_page(ApiTokenForm())
+
+
+def _account_page(form, new_secret=None, status=200):
+    tokens = queries.api_tokens_of(current_user)
+    return (
+        render_template(
+            "accounts/account.html", token_form=form, tokens=tokens, new_secret=new_secret, action_form=ConfirmForm()
+        ),
+        status,
+    )
+
+
+@bp.post("/tokens")
+@requires(Permission.ACCOUNT_MANAGE)
+def create_token():
+    """Create a personal API token and show its secret, this once (it is not stored, so no redirect)."""
+    form = ApiTokenForm()
+    if not form.validate_on_submit():
+        return _account_page(form, status=422 if form.is_submitted() else 200)
+    user = current_user._get_current_object()
+    _token, secret = services.create_api_token(
+        user, actor=user, name=form.name.data, scope=TokenScope(form.scope.data), expires_at=form.expires_at()
+    )
+    db.session.commit()
+    return _account_page(ApiTokenForm(formdata=None), new_secret=secret, status=201)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@requires(Permission.ACCOUNT_MANAGE)
+def revoke_token(token_id):
+    """Revoke one of one's own API tokens; anyone else's is 404."""
+    token = db.get_or_404(ApiToken, token_id)
+    if token.user_id != current_user.id:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.revoke_api_token(token, actor=current_user)
+        db.session.commit()
+        flash(f"Token '{token.name}' revoked: it no longer works.", "success")
+    return redirect(url_for("accounts.account"))
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -1,0 +1,47 @@
+"""personal API tokens
+
+Revision ID: c3d4e5f6000f
+Revises: c3d4e5f6000c
+Create Date: 2026-11-23 09:00:00
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+import engage.db
+
+
+revision = "c3d4e5f6000f"
+down_revision = "c3d4e5f6000c"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("prefix", sa.String(length=12), nullable=False),
+        sa.Column(
+            "scope", sa.Enum("read", "read_write", name="tokenscope", native_enum=False, length=12), nullable=False
+        ),
+        sa.Column("created_at", engage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", engage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", engage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", engage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+    )
+    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_api_tokens_user_id"), ["user_id"], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_api_tokens_user_id"))
+    op.drop_table("api_tokens")
