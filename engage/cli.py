@@ -86,3 +86,6 @@ def init_app(app):
     from engage.dataprotection.cli import retention_cli
 
     app.cli.add_command(retention_cli)
+    from engage.backup import backup_cli
+
+    app.cli.add_command(backup_cli)
