@@ -14,6 +14,8 @@ AUDIENCES = {
     "admin": {"anonymous": "login", "reviewer": 403, "officer": 403, "admin": "ok"},
     "officers": {"anonymous": "login", "reviewer": 403, "officer": "ok", "admin": "ok"},
     "officers_404": {"anonymous": "login", "reviewer": 403, "officer": 404, "admin": 404},
+    # Public, but without a password step pending in the session it sends you back to sign in.
+    "sign_in_step": {"anonymous": "login", "reviewer": "ok", "officer": "ok", "admin": "ok"},
 }
 
 #: endpoint -> (declared permission, audience). A new route must be added here.
@@ -28,6 +30,10 @@ MATRIX = {
     "accounts.sign_out": (Permission.ACCOUNT_MANAGE, "staff"),
     "accounts.account": (Permission.ACCOUNT_MANAGE, "staff"),
     "accounts.change_password": (Permission.ACCOUNT_MANAGE, "staff"),
+    "accounts.sign_in_code": (PUBLIC, "sign_in_step"),
+    "accounts.sign_out_everywhere": (Permission.ACCOUNT_MANAGE, "staff"),
+    "accounts.two_factor_settings": (Permission.ACCOUNT_MANAGE, "staff"),
+    "accounts.turn_off_two_factor": (Permission.ACCOUNT_MANAGE, "staff"),
     "admin.users": (Permission.ADMIN_USERS, "admin"),
     "admin.user_new": (Permission.ADMIN_USERS, "admin"),
     "admin.user_edit": (Permission.ADMIN_USERS, "admin"),

@@ -1,6 +1,6 @@
 """Sign-in and password forms."""
 
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from engage.accounts.passwords import MAX_LENGTH, policy_problems
@@ -43,3 +43,22 @@ class ChangePasswordForm(EngageForm):
         problems = policy_problems(field.data or "", email=self.user.email, name=self.user.name)
         if problems:
             raise ValidationError(problems[0])
+
+
+class TwoFactorCodeForm(EngageForm):
+    """A 6-digit code from the authenticator app (or, at sign-in, a recovery code)."""
+
+    code = StringField(
+        "Code",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Enter the code"), Length(max=40, message="Enter the code")],
+    )
+
+
+class TurnOffTwoFactorForm(EngageForm):
+    """Turning two-factor sign-in off needs a current code or the password."""
+
+    proof = PasswordField(
+        "Your password, or a code from your authenticator app",
+        validators=[DataRequired("Enter your password or a code from your app"), Length(max=MAX_LENGTH)],
+    )

@@ -33,7 +33,7 @@ def verifications(monkeypatch):
     return seen
 
 
-def test_an_unknown_email_costs_one_argon2_verification_like_a_wrong_password(client, officer, post_form, verifications):
+def test_an_unknown_email_costs_one_argon2_verification_too(client, officer, post_form, verifications):
     sign_in(post_form, officer.email, "not-the-password-123")
     assert verifications == [officer.password_hash]
 
