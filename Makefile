@@ -8,7 +8,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app engage
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint bench nhsuk-frontend clean
+.PHONY: run test lint audit bench nhsuk-frontend clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -r engage --severity-level medium --quiet
+
+# pip-audit --strict on the pinned requirements; a loud NOT RUN where no vulnerability DB is reachable.
+audit: $(VENV)/.dev-installed
+	VENV=$(VENV) sh scripts/audit-dependencies.sh
 
 bench: $(VENV)/.dev-installed
 	@sh scripts/ensure-wrk.sh

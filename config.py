@@ -44,6 +44,8 @@ class Config:
     #: Failed sign-ins in a row that lock an account, and for how long.
     LOCKOUT_THRESHOLD = _int("LOCKOUT_THRESHOLD", 10)
     LOCKOUT_MINUTES = _int("LOCKOUT_MINUTES", 15)
+    #: Administrators must turn on two-factor sign-in (TOTP) before they can do anything else.
+    REQUIRE_ADMIN_2FA = _bool("REQUIRE_ADMIN_2FA", False)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = _int("MAIL_PORT", 25)
@@ -144,6 +146,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     FORCE_HTTPS = _bool("FORCE_HTTPS", True)
+    REQUIRE_ADMIN_2FA = _bool("REQUIRE_ADMIN_2FA", True)
 
 
 CONFIGS = {

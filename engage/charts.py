@@ -78,7 +78,7 @@ def column_chart(rows, *, chart_id, title, desc="The table beside the chart give
     height, base, top = 200, 170, 24
     biggest = max((value for _month, value in rows), default=0) or 1
     step = WIDTH / max(len(rows), 1)
-    body = [Markup(f'<line x1="0" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="{MUTED}" stroke-width="1"/>')]  # noqa: S704 (numbers and constants only)
+    body = [Markup(f'<line x1="0" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="{MUTED}" stroke-width="1"/>')]  # noqa: S704  # nosec B704  # numbers and constants only
     for i, (month, value) in enumerate(rows):
         bar = round((base - top) * value / biggest, 1)
         middle = round(i * step + step / 2, 1)

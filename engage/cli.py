@@ -63,6 +63,22 @@ def create_admin(email, name, password):
     click.echo(f"Administrator {email} created.")
 
 
+@users_cli.command("reset-2fa")
+@click.option("--email", prompt=True)
+def reset_two_factor(email):
+    """Turn off a user's two-factor sign-in (lost phone and recovery codes); they set it up again."""
+    from engage.accounts import services
+
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException("No user has this email address.")
+    if not user.two_factor_enabled:
+        raise click.ClickException("This user does not have two-factor sign-in on.")
+    services.disable_two_factor(user, actor=None)
+    db.session.commit()
+    click.echo(f"Two-factor sign-in turned off for {user.email}; their sessions have ended.")
+
+
 @consultations_cli.command("remind")
 def consultations_remind():
     """Email what is due: officers 7 days and 1 day before closing, subscribers when an outcome is published.
@@ -101,3 +117,6 @@ def init_app(app):
     from engage.dataprotection.cli import retention_cli
 
     app.cli.add_command(retention_cli)
+    from engage.backup import backup_cli
+
+    app.cli.add_command(backup_cli)

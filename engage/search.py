@@ -136,7 +136,7 @@ def _write_rows(connection, records, deleted_ids):
         return
     key = "rowid" if dialect == "sqlite" else "record_id"
     connection.execute(
-        text(f"DELETE FROM record_search WHERE {key} IN :ids").bindparams(bindparam("ids", expanding=True)),  # noqa: S608
+        text(f"DELETE FROM record_search WHERE {key} IN :ids").bindparams(bindparam("ids", expanding=True)),  # noqa: S608  # nosec B608  # key is one of two constant column names; ids are bound
         {"ids": ids},
     )
     if not records:
@@ -331,7 +331,7 @@ class SearchResult(Pager):
 def mark(snippet):
     """Escape ``snippet`` and turn the highlight sentinels into <mark> tags (and nothing else)."""
     escaped = html.escape(snippet or "", quote=False)
-    return Markup(escaped.replace(_HL_OPEN, "<mark>").replace(_HL_CLOSE, "</mark>"))  # noqa: S704 (escaped first)
+    return Markup(escaped.replace(_HL_OPEN, "<mark>").replace(_HL_CLOSE, "</mark>"))  # noqa: S704  # nosec B704  # html.escape first, then only our <mark> tags
 
 
 class _SQLiteEngine:
@@ -447,7 +447,7 @@ class _PostgreSQLEngine:
         are counted from them in Python (one index lookup per link row, no facet queries)."""
         links = " ".join(
             # Constant names only: no user input reaches this SQL.
-            f", (SELECT string_agg('{prefix}' || {column}, ' ') FROM {table.name}"  # noqa: S608
+            f", (SELECT string_agg('{prefix}' || {column}, ' ') FROM {table.name}"  # noqa: S608  # nosec B608  # constant names only
             f" WHERE {table.name}.record_id = engagement_records.id)"
             for prefix, column, table in (
                 ("p", "place_id", record_places),

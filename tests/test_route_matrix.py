@@ -20,6 +20,8 @@ AUDIENCES = {
     # 401 problem body rather than a sign-in redirect. Cookies never count there (tests/api).
     "api_staff": {"anonymous": 401, "reviewer": "ok", "officer": "ok", "admin": "ok"},
     "api_officers": {"anonymous": 401, "reviewer": 403, "officer": "ok", "admin": "ok"},
+    # Public, but without a password step pending in the session it sends you back to sign in.
+    "sign_in_step": {"anonymous": "login", "reviewer": "ok", "officer": "ok", "admin": "ok"},
 }
 
 #: endpoint -> (declared permission, audience). A new route must be added here.
@@ -34,6 +36,10 @@ MATRIX = {
     "accounts.sign_out": (Permission.ACCOUNT_MANAGE, "staff"),
     "accounts.account": (Permission.ACCOUNT_MANAGE, "staff"),
     "accounts.change_password": (Permission.ACCOUNT_MANAGE, "staff"),
+    "accounts.sign_in_code": (PUBLIC, "sign_in_step"),
+    "accounts.sign_out_everywhere": (Permission.ACCOUNT_MANAGE, "staff"),
+    "accounts.two_factor_settings": (Permission.ACCOUNT_MANAGE, "staff"),
+    "accounts.turn_off_two_factor": (Permission.ACCOUNT_MANAGE, "staff"),
     "admin.users": (Permission.ADMIN_USERS, "admin"),
     "admin.user_new": (Permission.ADMIN_USERS, "admin"),
     "admin.user_edit": (Permission.ADMIN_USERS, "admin"),

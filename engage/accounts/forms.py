@@ -84,3 +84,22 @@ class ApiTokenForm(EngageForm):
         from engage.dates import now_utc
 
         return now_utc() + timedelta(days=int(self.expires_in.data))
+
+
+class TwoFactorCodeForm(EngageForm):
+    """A 6-digit code from the authenticator app (or, at sign-in, a recovery code)."""
+
+    code = StringField(
+        "Code",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Enter the code"), Length(max=40, message="Enter the code")],
+    )
+
+
+class TurnOffTwoFactorForm(EngageForm):
+    """Turning two-factor sign-in off needs a current code or the password."""
+
+    proof = PasswordField(
+        "Your password, or a code from your authenticator app",
+        validators=[DataRequired("Enter your password or a code from your app"), Length(max=MAX_LENGTH)],
+    )

@@ -35,6 +35,16 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: Part of the session cookie's user id: bumping it signs the user out everywhere
     #: (password change, deactivation), since Flask's cookie sessions cannot be revoked.
     session_epoch: Mapped[int] = mapped_column(default=0)
+    #: Two-factor sign-in (TOTP): the shared secret, encrypted with a key derived from SECRET_KEY
+    #: (engage/accounts/two_factor.py), so a database dump alone does not reveal it.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    #: Set when two-factor sign-in was turned on; None while it is off.
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The last 30-second time step whose code was accepted: no code is accepted twice.
+    totp_last_timestep: Mapped[int | None] = mapped_column()
+    recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="RecoveryCode.id"
+    )
 
     def get_id(self):
         """Return the id Flask-Login keeps in the session: user id plus session epoch."""
@@ -44,6 +54,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_locked(self):
         """True while a run of failed sign-ins keeps the account locked."""
         return self.locked_until is not None and self.locked_until > now_utc()
+
+    @property
+    def two_factor_enabled(self):
+        return self.totp_enabled_at is not None
 
     @property
     def role_label(self):
@@ -95,3 +109,17 @@ class ApiToken(db.Model):
 
     def __repr__(self):
         return f"<ApiToken {self.id} {self.prefix}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use code for signing in without the authenticator app; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the normalised code (random codes of about 79 bits, so a fast hash is enough).
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")

@@ -87,7 +87,7 @@ def render_svg(counts, flt):
         )
     # _grid.svg is autoescaped (Flask escapes .svg templates), so its output is safe to mark as
     # markup; as a plain str, map.html would escape it again and show the SVG source as text.
-    return Markup(  # noqa: S704 (autoescaped template output, see above)
+    return Markup(  # noqa: S704  # nosec B704  # autoescaped template output, see above
         render_template(
             "stakeholders/_grid.svg",
             quadrants=quadrants,

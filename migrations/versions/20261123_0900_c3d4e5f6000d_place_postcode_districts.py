@@ -1,7 +1,7 @@
 """places list their postcode districts, to match respondents to places in analysis
 
 Revision ID: c3d4e5f6000d
-Revises: c3d4e5f6000c
+Revises: c3d4e5f60011
 Create Date: 2026-11-23 09:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "c3d4e5f6000d"
-down_revision = "c3d4e5f6000c"
+down_revision = "c3d4e5f60011"
 branch_labels = None
 depends_on = None
 

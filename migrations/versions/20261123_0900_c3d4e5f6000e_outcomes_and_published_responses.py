@@ -1,7 +1,7 @@
 """the outcome's themes and decisions with dated updates; moderated, redacted published responses
 
 Revision ID: c3d4e5f6000e
-Revises: c3d4e5f6000c
+Revises: c3d4e5f6000d
 Create Date: 2026-11-23 09:00:00
 
 """
@@ -13,7 +13,7 @@ import engage.db
 
 
 revision = "c3d4e5f6000e"
-down_revision = "c3d4e5f6000c"
+down_revision = "c3d4e5f6000d"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """personal API tokens
 
 Revision ID: c3d4e5f6000f
-Revises: c3d4e5f6000c
+Revises: c3d4e5f6000e
 Create Date: 2026-11-23 09:00:00
 
 """
@@ -13,7 +13,7 @@ import engage.db
 
 
 revision = "c3d4e5f6000f"
-down_revision = "c3d4e5f6000c"
+down_revision = "c3d4e5f6000e"
 branch_labels = None
 depends_on = None
 
