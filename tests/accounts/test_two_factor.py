@@ -411,3 +411,37 @@ def test_a_secret_unreadable_after_a_key_change_refuses_the_code_without_an_erro
     response = post_form(CODE, {"code": code_at(secret)})
     assert response.status_code == 200
     assert not is_signed_in(client)
+
+
+def test_an_admin_resets_a_users_two_factor_from_the_users_page(app, db, officer, admin, post_form, enrolled):
+    admin_client = app.test_client()
+    sign_in(post_form, admin.email, PASSWORD, on=admin_client)
+    listing = text_of(admin_client.get("/admin/users"))
+    assert "Two-factor sign-in on" in listing
+    assert f'action="/admin/users/{officer.id}/reset-two-factor"' in listing
+    assert f'action="/admin/users/{admin.id}/reset-two-factor"' not in listing
+    response = post_form(f"/admin/users/{officer.id}/reset-two-factor", form_url="/admin/users", on=admin_client)
+    assert response.status_code == 302
+    assert "Two-factor sign-in is reset for" in text_of(admin_client.get("/admin/users"))
+    db.session.refresh(officer)
+    assert not officer.two_factor_enabled
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (entry.action, entry.actor_id, entry.object_id) == ("two_factor_disabled", admin.id, str(officer.id))
+    # The officer now signs in with the password alone.
+    officer_client = app.test_client()
+    assert sign_in(post_form, officer.email, PASSWORD, on=officer_client).headers["Location"] == "/dashboard"
+
+
+def test_an_officer_cannot_reset_anyones_two_factor(app, db, client, officer, post_form, enrolled):
+    secret, _codes = enrolled
+    other = app.test_client()
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(role=officer.role, email="colleague@example.org")
+    db.session.commit()
+    sign_in(post_form, colleague.email, PASSWORD, on=other)
+    token = csrf_token_from(other.get("/dashboard"))
+    answer = other.post(f"/admin/users/{officer.id}/reset-two-factor", data={"csrf_token": token})
+    assert answer.status_code == 403
+    db.session.refresh(officer)
+    assert officer.two_factor_enabled
