@@ -445,3 +445,39 @@ def test_an_officer_cannot_reset_anyones_two_factor(app, db, client, officer, po
     assert answer.status_code == 403
     db.session.refresh(officer)
     assert officer.two_factor_enabled
+
+
+HOSTILE_CODES = [
+    "١٢٣٤٥٦",  # Arabic-Indic digits: str.isdigit() is true of them
+    "１２３４５６",  # full-width digits
+    "12345\x00",
+    "<script>alert(1)</script>",
+    "' OR 1=1--",
+    '=HYPERLINK("x")',
+    "9" * 41,
+    "\u202e654321",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("bad", HOSTILE_CODES)
+def test_hostile_codes_are_refused_with_a_message_never_a_500(db, client, officer, post_form, enrolled, bad):
+    sign_in(post_form, officer.email, PASSWORD)
+    response = post_form(CODE, {"code": bad})
+    assert response.status_code == 200
+    assert "There is a problem" in text_of(response)
+    assert "<script>alert(1)</script>" not in text_of(response)
+    assert not is_signed_in(client)
+
+
+@pytest.mark.parametrize("bad", HOSTILE_CODES)
+def test_hostile_codes_at_set_up_and_turn_off_are_refused(db, client, officer, post_form, clock, bad):
+    sign_in(post_form, officer.email, PASSWORD)
+    response = post_form(SET_UP, {"code": bad})
+    assert response.status_code == 200
+    assert "There is a problem" in text_of(response)
+    set_up_two_factor(client, post_form)
+    refused = post_form(TURN_OFF, {"proof": bad}, form_url=SET_UP)
+    assert refused.status_code == 200
+    db.session.refresh(officer)
+    assert officer.two_factor_enabled
