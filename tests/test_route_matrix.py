@@ -46,6 +46,7 @@ MATRIX = {
     "admin.user_deactivate": (Permission.ADMIN_USERS, "admin"),
     "admin.user_reactivate": (Permission.ADMIN_USERS, "admin"),
     "admin.user_unlock": (Permission.ADMIN_USERS, "admin"),
+    "admin.user_reset_two_factor": (Permission.ADMIN_USERS, "admin"),
     "admin.places": (Permission.ADMIN_REFERENCE, "admin"),
     "admin.place_new": (Permission.ADMIN_REFERENCE, "admin"),
     "admin.place_edit": (Permission.ADMIN_REFERENCE, "admin"),

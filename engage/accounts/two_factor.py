@@ -77,7 +77,8 @@ def normalise_code(code):
 
 def looks_like_totp(code):
     code = normalise_code(code)
-    return len(code) == 6 and code.isdigit()
+    # ASCII only: str.isdigit() is also true of other scripts' digits, which compare_digest refuses.
+    return len(code) == 6 and code.isascii() and code.isdigit()
 
 
 def matching_timestep(secret, code, *, after=None):

@@ -121,6 +121,23 @@ def user_unlock(user_id):
     return redirect(url_for(".users"))
 
 
+@bp.post("/users/<int:user_id>/reset-two-factor")
+@requires(Permission.ADMIN_USERS)
+def user_reset_two_factor(user_id):
+    """Turn off someone's two-factor sign-in (lost phone and recovery codes); they set it up again."""
+    user = db.get_or_404(User, user_id)
+    if user.id == current_user.id:
+        abort(403)
+    if ConfirmForm().validate_on_submit() and user.two_factor_enabled:
+        account_services.disable_two_factor(user, actor=current_user)
+        db.session.commit()
+        flash(
+            f"Two-factor sign-in is reset for {user.name}: they can sign in with their password and set it up again.",
+            "success",
+        )
+    return redirect(url_for(".users"))
+
+
 # Places --------------------------------------------------------------------------
 
 

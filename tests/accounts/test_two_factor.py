@@ -411,3 +411,73 @@ def test_a_secret_unreadable_after_a_key_change_refuses_the_code_without_an_erro
     response = post_form(CODE, {"code": code_at(secret)})
     assert response.status_code == 200
     assert not is_signed_in(client)
+
+
+def test_an_admin_resets_a_users_two_factor_from_the_users_page(app, db, officer, admin, post_form, enrolled):
+    admin_client = app.test_client()
+    sign_in(post_form, admin.email, PASSWORD, on=admin_client)
+    listing = text_of(admin_client.get("/admin/users"))
+    assert "Two-factor sign-in on" in listing
+    assert f'action="/admin/users/{officer.id}/reset-two-factor"' in listing
+    assert f'action="/admin/users/{admin.id}/reset-two-factor"' not in listing
+    response = post_form(f"/admin/users/{officer.id}/reset-two-factor", form_url="/admin/users", on=admin_client)
+    assert response.status_code == 302
+    assert "Two-factor sign-in is reset for" in text_of(admin_client.get("/admin/users"))
+    db.session.refresh(officer)
+    assert not officer.two_factor_enabled
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (entry.action, entry.actor_id, entry.object_id) == ("two_factor_disabled", admin.id, str(officer.id))
+    # The officer now signs in with the password alone.
+    officer_client = app.test_client()
+    assert sign_in(post_form, officer.email, PASSWORD, on=officer_client).headers["Location"] == "/dashboard"
+
+
+def test_an_officer_cannot_reset_anyones_two_factor(app, db, client, officer, post_form, enrolled):
+    secret, _codes = enrolled
+    other = app.test_client()
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(role=officer.role, email="colleague@example.org")
+    db.session.commit()
+    sign_in(post_form, colleague.email, PASSWORD, on=other)
+    token = csrf_token_from(other.get("/dashboard"))
+    answer = other.post(f"/admin/users/{officer.id}/reset-two-factor", data={"csrf_token": token})
+    assert answer.status_code == 403
+    db.session.refresh(officer)
+    assert officer.two_factor_enabled
+
+
+HOSTILE_CODES = [
+    "١٢٣٤٥٦",  # Arabic-Indic digits: str.isdigit() is true of them
+    "１２３４５６",  # full-width digits
+    "12345\x00",
+    "<script>alert(1)</script>",
+    "' OR 1=1--",
+    '=HYPERLINK("x")',
+    "9" * 41,
+    "\u202e654321",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("bad", HOSTILE_CODES)
+def test_hostile_codes_are_refused_with_a_message_never_a_500(db, client, officer, post_form, enrolled, bad):
+    sign_in(post_form, officer.email, PASSWORD)
+    response = post_form(CODE, {"code": bad})
+    assert response.status_code == 200
+    assert "There is a problem" in text_of(response)
+    assert "<script>alert(1)</script>" not in text_of(response)
+    assert not is_signed_in(client)
+
+
+@pytest.mark.parametrize("bad", HOSTILE_CODES)
+def test_hostile_codes_at_set_up_and_turn_off_are_refused(db, client, officer, post_form, clock, bad):
+    sign_in(post_form, officer.email, PASSWORD)
+    response = post_form(SET_UP, {"code": bad})
+    assert response.status_code == 200
+    assert "There is a problem" in text_of(response)
+    set_up_two_factor(client, post_form)
+    refused = post_form(TURN_OFF, {"proof": bad}, form_url=SET_UP)
+    assert refused.status_code == 200
+    db.session.refresh(officer)
+    assert officer.two_factor_enabled
