@@ -151,6 +151,19 @@ class QuestionField:
         #: (value, label) pairs of a radio question, as text.
         self.choices = [(c.value, c.label) for c in getattr(field, "choices", None) or ()]
 
+    @property
+    def cache_key(self):
+        """A key for this question's HTML when drawn unanswered and without an error, else None.
+
+        That HTML depends only on the question (a cached survey's questions are immutable values),
+        so every resident's first view of a page can reuse it (engage.templating.fragment).
+        """
+        if not isinstance(self.question, QuestionView) or self.field.errors:
+            return None
+        is_date = self.kind == QuestionKind.date.value
+        blank = not any(self.field.parts) if is_date else self.field.data in (None, "", [])
+        return ("survey-question", self.question) if blank else None
+
 
 def _field_for(question, label):
     kind = question.kind

@@ -81,6 +81,25 @@ def public_with_survey(slug, draft_keys=()):
     return consultation, (survey_cache.survey_view(survey) if survey is not None else None), draft
 
 
+@functools.cache
+def _public_with_response_statement():
+    """The consultation by slug and, if one of ``keys`` is the key of its response, that response."""
+    sent = and_(
+        Response.consultation_id == Consultation.id,
+        Response.submission_key.in_(bindparam("keys", expanding=True)),
+    )
+    return select(Consultation, Response).outerjoin(Response, sent).where(Consultation.slug == bindparam("slug"))
+
+
+def public_with_response(slug, draft_keys=()):
+    """``(consultation, response)``: the consultation if residents may see it (else None) and the
+    response sent from one of ``draft_keys`` (else None), in one query."""
+    row = db.session.execute(_public_with_response_statement(), {"slug": slug, "keys": list(draft_keys)}).first()
+    if row is None or not row[0].is_public:
+        return None, None
+    return row[0], row[1]
+
+
 def has_questions(survey):
     return survey is not None and any(page.questions for page in survey.pages)
 

@@ -21,7 +21,6 @@ from flask import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from engage.consultations import queries as consultation_queries
 from engage.consultations.models import Consultation, ConsultationStatus
 from engage.extensions import db, limiter
 from engage.mail import send_email
@@ -401,11 +400,10 @@ def _submit(consultation, survey, draft, *, honeypot):
 @requires(PUBLIC)
 def confirmation(slug):
     """The reference number of the response this browser sent."""
-    consultation = consultation_queries.public_by_slug(slug)
+    consultation, response = queries.public_with_response(slug, _session_draft_keys())
     if consultation is None:
         abort(404)
-    response = queries.response_for_key(consultation.id, session.get(_draft_key_name(consultation)))
-    if response is None:
+    if response is None or response.submission_key != session.get(_draft_key_name(consultation)):
         return redirect(url_for(".start", slug=slug))
     return render_template("responses/confirmation.html", consultation=consultation, response=response)
 

@@ -203,3 +203,20 @@ def test_the_structure_is_read_only_and_keeps_the_question_types(app, client):
         pass
     else:
         raise AssertionError("the cached question could be changed")
+
+
+def test_one_browser_answering_two_consultations_keeps_each_draft_apart(app, db, client):
+    """The draft is read with the consultation, from the keys the session holds: never another's draft."""
+    first, second = make_survey(), make_survey()
+    start(client, first)
+    start(client, second)
+    complete_to_check(client, first, email="")
+    check_second = client.get(respond_url(second, "/check"))
+    # The second consultation's draft has no answers yet: "check" sends the resident to its first page.
+    assert check_second.status_code == 302 and check_second.headers["Location"].endswith("/respond/page/1")
+    assert submit(client, first).status_code == 302
+    confirmation = plain(text_of(client.get(respond_url(first, "/confirmation"))))
+    assert "Response sent" in confirmation
+    # The second consultation has no response from this browser: its confirmation sends the resident to start.
+    assert client.get(respond_url(second, "/confirmation")).headers["Location"].endswith("/respond")
+    assert count_rows(db, Response) == 1
