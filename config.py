@@ -30,7 +30,9 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 5000)
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://"))
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit-* headers: every limited route is an HTML form POST whose readers (browsers)
+    # ignore them, and working them out costs a storage round trip on every limited request.
+    RATELIMIT_HEADERS_ENABLED = False
     #: Sign-in attempts allowed per client address.
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10/minute;100/hour")
     #: Alternative format requests allowed per client address (a public form: keep bots out).

@@ -5,6 +5,8 @@ import os
 from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, select_autoescape
 
+from engage.jinja import Environment
+
 NHSUK_FRONTEND_VERSION = "10.6.1"
 
 
@@ -16,6 +18,7 @@ def create_app(config_name_or_object=None):
     """
     # NHS.UK CSS asks for /assets/images/...; serving our static folder at /assets fits it.
     app = Flask(__name__, static_url_path="/assets", instance_relative_config=False)
+    app.jinja_environment = Environment
     configure(app, config_name_or_object)
     app.jinja_options = {
         **app.jinja_options,

@@ -51,6 +51,10 @@ def navigation_items():
     ]
 
 
+#: Fragments each process keeps; the oldest goes first.
+FRAGMENTS_MAX = 2048
+
+
 def fragment(name, caller):
     """The HTML of a ``{% call fragment(name) %}`` block, rendered once per process and reused.
 
@@ -66,6 +70,8 @@ def fragment(name, caller):
     key = (name, request.script_root)
     html = cache.get(key)
     if html is None:
+        if len(cache) >= FRAGMENTS_MAX:  # bounded: names may come from data (a survey's questions)
+            cache.pop(next(iter(cache)), None)
         html = cache[key] = caller()
     return html
 

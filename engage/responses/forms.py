@@ -6,6 +6,8 @@ refuse. Answers are kept in the draft in the form they are stored (see ``clean_a
 """
 
 import re
+import threading
+from collections import OrderedDict
 from datetime import date
 
 from wtforms import BooleanField, Field, RadioField, SelectMultipleField, StringField, TextAreaField
@@ -13,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from engage.forms import EngageForm, choices, strip_whitespace
 from engage.responses.models import PublishConsent, RespondentType
+from engage.surveys.cache import QuestionView
 from engage.surveys.models import YES_NO, QuestionKind
 from engage.validators import EmailAddress, normalise_postcode
 
@@ -148,6 +151,19 @@ class QuestionField:
         #: (value, label) pairs of a radio question, as text.
         self.choices = [(c.value, c.label) for c in getattr(field, "choices", None) or ()]
 
+    @property
+    def cache_key(self):
+        """A key for this question's HTML when drawn unanswered and without an error, else None.
+
+        That HTML depends only on the question (a cached survey's questions are immutable values),
+        so every resident's first view of a page can reuse it (engage.templating.fragment).
+        """
+        if not isinstance(self.question, QuestionView) or self.field.errors:
+            return None
+        is_date = self.kind == QuestionKind.date.value
+        blank = not any(self.field.parts) if is_date else self.field.data in (None, "", [])
+        return ("survey-question", self.question) if blank else None
+
 
 def _field_for(question, label):
     kind = question.kind
@@ -183,6 +199,45 @@ def _field_for(question, label):
     return StringField(label, description=description)
 
 
+#: Page form classes built from cached survey structures (engage.surveys.cache), by their questions.
+_FORM_CLASSES = OrderedDict()
+_FORM_CLASSES_MAX = 256
+_form_classes_lock = threading.Lock()
+
+
+def _new_page_form_class(questions):
+    class PageForm(EngageForm):
+        pass
+
+    for question in questions:
+        label = question.text + ("" if question.required else " (optional)")
+        setattr(PageForm, field_name(question), _field_for(question, label))
+    return PageForm
+
+
+def _page_form_class(questions):
+    """The form class for ``questions``: built once per worker for a cached survey's questions.
+
+    The class depends only on the questions' values (wording, kind, options, bounds), and the cached
+    questions are immutable and compared by value, so an officer's edit gives different questions and
+    so a new class. ORM questions (the officers' preview, keying) get a fresh class each time.
+    """
+    questions = tuple(questions)
+    if not all(isinstance(q, QuestionView) for q in questions):
+        return _new_page_form_class(questions)
+    with _form_classes_lock:
+        cls = _FORM_CLASSES.get(questions)
+        if cls is not None:
+            _FORM_CLASSES.move_to_end(questions)
+            return cls
+    cls = _new_page_form_class(questions)
+    with _form_classes_lock:
+        _FORM_CLASSES[questions] = cls
+        while len(_FORM_CLASSES) > _FORM_CLASSES_MAX:
+            _FORM_CLASSES.popitem(last=False)
+    return cls
+
+
 def build_page_form(questions, answers=None, formdata=None, *, enforce_required=True, meta=None):
     """Return a form for ``questions`` (the visible ones of one page), filled from ``answers``.
 
@@ -190,13 +245,7 @@ def build_page_form(questions, answers=None, formdata=None, *, enforce_required=
     when unanswered), and errors sit on the fields.
     """
 
-    class PageForm(EngageForm):
-        pass
-
-    for question in questions:
-        label = question.text + ("" if question.required else " (optional)")
-        setattr(PageForm, field_name(question), _field_for(question, label))
-
+    PageForm = _page_form_class(questions)
     data = {}
     if formdata is None:  # what was sent replaces what was saved, even when nothing was ticked
         for question in questions:

@@ -3,12 +3,13 @@
 import functools
 import hashlib
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from engage.consultations.models import Consultation
 from engage.extensions import db
 from engage.responses.models import Response, ResponseDraft
+from engage.surveys import cache as survey_cache
 from engage.surveys.models import Question, Survey, SurveyPage
 
 
@@ -37,11 +38,17 @@ def survey_for(consultation_id, *, options=True):
 #: The journey's reads, built once with bound parameters: SQLAlchemy keeps a built statement's cache
 #: key, so each request skips rebuilding it (and its eager-loading options), which costs more than the query.
 @functools.cache
-def _public_with_survey_statement(options):
+def _public_with_survey_statement():
+    """The consultation by slug with its survey row and, if one of ``keys`` is its draft's, the draft."""
+    draft = and_(
+        ResponseDraft.consultation_id == Consultation.id,
+        ResponseDraft.key.in_(bindparam("keys", expanding=True)),
+    )
     return (
-        select(Consultation)
+        select(Consultation, ResponseDraft)
+        .outerjoin(ResponseDraft, draft)
         .where(Consultation.slug == bindparam("slug"))
-        .options(_survey_tree(joinedload(Consultation.survey).joinedload(Survey.pages), options))
+        .options(joinedload(Consultation.survey))
     )
 
 
@@ -53,18 +60,44 @@ _RESPONSE_FOR_KEY = select(Response).where(
 )
 
 
-def public_with_survey(slug, *, options=False):
-    """The consultation with this slug if residents may see it, with its survey, in one query; else None.
+def public_with_survey(slug, draft_keys=()):
+    """The consultation with this slug if residents may see it, its survey's structure and the resident's draft.
 
-    The survey comes with its pages and questions; ``options`` loads the questions' options too
-    (the steps that draw or check choice answers). Anything not loaded still loads when used.
+    Returns ``(consultation, survey, draft)``, or ``(None, None, None)``. One query reads the
+    consultation, its survey row and the draft whose key is among ``draft_keys`` (the draft keys the
+    resident's session holds; None when none is this consultation's). The survey's pages, questions
+    and options come from this worker's cache (engage.surveys.cache), reloaded whenever the survey's
+    stamp moves: read-only plain objects with the models' attribute names.
     """
-    consultation = (
-        db.session.scalars(_public_with_survey_statement(bool(options)), {"slug": slug}).unique().one_or_none()
+    row = (
+        db.session.execute(_public_with_survey_statement(), {"slug": slug, "keys": list(draft_keys)})
+        .unique()
+        .one_or_none()
     )
-    if consultation is None or not consultation.is_public:
-        return None
-    return consultation
+    if row is None or not row[0].is_public:
+        return None, None, None
+    consultation, draft = row
+    survey = consultation.survey
+    return consultation, (survey_cache.survey_view(survey) if survey is not None else None), draft
+
+
+@functools.cache
+def _public_with_response_statement():
+    """The consultation by slug and, if one of ``keys`` is the key of its response, that response."""
+    sent = and_(
+        Response.consultation_id == Consultation.id,
+        Response.submission_key.in_(bindparam("keys", expanding=True)),
+    )
+    return select(Consultation, Response).outerjoin(Response, sent).where(Consultation.slug == bindparam("slug"))
+
+
+def public_with_response(slug, draft_keys=()):
+    """``(consultation, response)``: the consultation if residents may see it (else None) and the
+    response sent from one of ``draft_keys`` (else None), in one query."""
+    row = db.session.execute(_public_with_response_statement(), {"slug": slug, "keys": list(draft_keys)}).first()
+    if row is None or not row[0].is_public:
+        return None, None
+    return row[0], row[1]
 
 
 def has_questions(survey):

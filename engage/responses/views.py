@@ -21,7 +21,6 @@ from flask import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from engage.consultations import queries as consultation_queries
 from engage.consultations.models import Consultation, ConsultationStatus
 from engage.extensions import db, limiter
 from engage.mail import send_email
@@ -68,12 +67,17 @@ def _stop(template, status, **context):
     abort(make_response(render_template(f"responses/{template}.html", **context), status))
 
 
-def _journey(slug, *, link=False, options=False):
-    """The consultation and its survey while it takes online responses; otherwise a clear page.
+def _session_draft_keys():
+    """The draft keys this browser's session holds (one per consultation it has started answering)."""
+    return [value for name, value in session.items() if name.startswith("response_draft_") and value]
 
-    ``options``: load the questions' options too, for the steps that draw or check choice answers.
+
+def _journey(slug, *, link=False):
+    """The consultation, its survey's structure (read-only) and this browser's draft (or None).
+
+    While the consultation takes online responses; otherwise a clear page.
     """
-    consultation = queries.public_with_survey(slug, options=options)
+    consultation, survey, draft = queries.public_with_survey(slug, _session_draft_keys())
     if consultation is None:
         abort(404)
     if consultation.status != ConsultationStatus.open:
@@ -84,17 +88,17 @@ def _journey(slug, *, link=False, options=False):
             submitting=request.method == "POST",
             link=link,
         )
-    survey = consultation.survey
     if not queries.has_questions(survey):
         _stop("no_survey", 200, consultation=consultation)
-    return consultation, survey
+    if draft is not None and session.get(_draft_key_name(consultation)) != draft.key:
+        draft = None
+    return consultation, survey, draft
 
 
-def _draft(consultation):
+def _draft(consultation, draft):
     """The resident's draft, or a redirect to the start (or to the confirmation if already sent)."""
-    key = session.get(_draft_key_name(consultation))
-    draft = queries.draft_for(consultation.id, key)
     if draft is None:
+        key = session.get(_draft_key_name(consultation))
         if queries.response_for_key(consultation.id, key) is not None:
             abort(redirect(url_for(".confirmation", slug=consultation.slug)))
         flash("Start your response here. We keep your answers as you go.", "info")
@@ -134,8 +138,7 @@ def _require_all_pages(consultation, survey, draft):
 @requires(PUBLIC)
 def start(slug):
     """The privacy notice, consent, and responding as an individual or for an organisation."""
-    consultation, survey = _journey(slug)
-    draft = queries.draft_for(consultation.id, session.get(_draft_key_name(consultation)))
+    consultation, survey, draft = _journey(slug)
     form = StartForm(data=(draft.details if draft is not None else None))
     if form.validate_on_submit():
         if draft is None:
@@ -157,8 +160,8 @@ def start(slug):
 @requires(PUBLIC)
 def page(slug, n):
     """One page of questions. "Continue" checks every answer; "Save and come back later" keeps them."""
-    consultation, survey = _journey(slug, options=True)
-    draft = _draft(consultation)
+    consultation, survey, draft = _journey(slug)
+    draft = _draft(consultation, draft)
     if not 1 <= n <= len(survey.pages):
         abort(404)
     answers = draft.answers or {}
@@ -210,8 +213,8 @@ def page(slug, n):
 @limiter.limit(response_rate_limit, methods=["POST"])
 def saved(slug):
     """Show the private resume link and offer to email it."""
-    consultation, survey = _journey(slug)
-    draft = _draft(consultation)
+    consultation, survey, draft = _journey(slug)
+    draft = _draft(consultation, draft)
     token = session.get(_token_key_name(consultation))
     if not token or draft.resume_token_hash != queries.token_hash(token):
         return redirect(_carry_on_url(consultation, survey, draft))
@@ -249,7 +252,7 @@ def saved(slug):
 @requires(PUBLIC)
 def resume(slug, token):
     """A private resume link: bring the draft back into this browser."""
-    consultation, survey = _journey(slug, link=True)
+    consultation, survey, _ = _journey(slug, link=True)
     draft = queries.draft_by_resume_token(token)
     if draft is None or draft.consultation_id != consultation.id:
         return render_template("responses/link_invalid.html", consultation=consultation), 400
@@ -263,8 +266,8 @@ def resume(slug, token):
 @requires(PUBLIC)
 def about_you(slug):
     """Optional name and email for a receipt, and whether the response may be published."""
-    consultation, survey = _journey(slug)
-    draft = _draft(consultation)
+    consultation, survey, draft = _journey(slug)
+    draft = _draft(consultation, draft)
     _require_all_pages(consultation, survey, draft)
     form = AboutYouForm(data=draft.details or {})
     if form.validate_on_submit():
@@ -323,10 +326,10 @@ def _answer_text(question, value):
 @limiter.limit(response_rate_limit, methods=["POST"])
 def check(slug):
     """Check your answers, then send: one transaction, the deadline checked on the server."""
-    consultation, survey = _journey(slug, options=True)
+    consultation, survey, draft = _journey(slug)
     # A response already sent from this browser has no draft left (the same transaction deleted
     # it), so _draft sends a second "Send" to the confirmation.
-    draft = _draft(consultation)
+    draft = _draft(consultation, draft)
     _require_all_pages(consultation, survey, draft)
     if (draft.details or {}).get("publish_consent") not in PublishConsent.__members__:
         return redirect(url_for(".about_you", slug=slug))
@@ -357,7 +360,6 @@ def _submit(consultation, survey, draft, *, honeypot):
     for _attempt in range(REFERENCE_ATTEMPTS):
         try:
             response = services.submit(consultation, survey, draft, network=network, honeypot=honeypot)
-            # Read what the receipt needs before the commit expires the row.
             receipt = {"email": response.email, "reference": response.reference, "at": response.submitted_at}
             db.session.commit()
             break
@@ -375,7 +377,7 @@ def _submit(consultation, survey, draft, *, honeypot):
             db.session.rollback()
             if queries.response_for_key(consultation.id, key) is not None:
                 return redirect(url_for(".confirmation", slug=slug))
-            draft = _draft(consultation)
+            draft = _draft(consultation, queries.draft_for(consultation.id, session.get(_draft_key_name(consultation))))
     else:
         abort(503)
     if receipt["email"]:
@@ -398,11 +400,10 @@ def _submit(consultation, survey, draft, *, honeypot):
 @requires(PUBLIC)
 def confirmation(slug):
     """The reference number of the response this browser sent."""
-    consultation = consultation_queries.public_by_slug(slug)
+    consultation, response = queries.public_with_response(slug, _session_draft_keys())
     if consultation is None:
         abort(404)
-    response = queries.response_for_key(consultation.id, session.get(_draft_key_name(consultation)))
-    if response is None:
+    if response is None or response.submission_key != session.get(_draft_key_name(consultation)):
         return redirect(url_for(".start", slug=slug))
     return render_template("responses/confirmation.html", consultation=consultation, response=response)
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from engage import audit
 from engage.extensions import db
 from engage.responses.models import Answer, EqualityAnswer, Response
+from engage.surveys import cache as _cache  # noqa: F401  (its flush hook moves a survey's stamp on every edit)
 from engage.surveys import equality
 from engage.surveys.models import (
     LIKERT_LABELS,

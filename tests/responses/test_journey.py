@@ -280,7 +280,7 @@ def test_a_fresh_process_can_serve_the_journey_first():
     code = (
         "from engage import create_app; from engage.responses import queries;"
         "app = create_app('testing');"
-        "queries._public_with_survey_statement(False)"
+        "queries._public_with_survey_statement()"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)  # noqa: S603
     assert result.returncode == 0, result.stderr[-2000:]
