@@ -32,12 +32,6 @@ from engage.themes.models import Theme
 bp = Blueprint("outcomes", __name__, url_prefix="/consultations")
 
 
-@bp.app_template_global("bar_chart")
-def bar_chart(rows, **kwargs):
-    """engage.charts.bar_chart for templates (the closed question macro draws its chart with it)."""
-    return charts.bar_chart(rows, **kwargs)
-
-
 def _consultation(consultation_id):
     return db.get_or_404(Consultation, consultation_id)
 
