@@ -31,7 +31,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://"))
     # No X-RateLimit-* headers: every limited route is an HTML form POST whose readers (browsers)
-    # ignore them, and working them out costs a storage round trip on every limited request.
+    # ignore them, and working them out costs a storage round trip on every limited request. A 429
+    # still says Retry-After (engage.errors).
     RATELIMIT_HEADERS_ENABLED = False
     #: Sign-in attempts allowed per client address.
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10/minute;100/hour")

@@ -1,13 +1,14 @@
 """Friendly error pages, and RFC 9457 problem details for everything under /api/."""
 
 import logging
+import time
 
 from flask import jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable, UnprocessableEntity
 
-from engage.extensions import db
+from engage.extensions import db, limiter
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,12 @@ def field_errors(error):
     return merged or None
 
 
+def retry_after():
+    """Seconds until the breached rate limit resets (the limiter's own headers are off: see config)."""
+    breached = limiter.current_limit
+    return max(1, int(breached.reset_at - time.time()) + 1) if breached is not None else None
+
+
 def render_error(status, detail=None, errors=None):
     """Render the error page (or problem JSON) for ``status``."""
     if wants_json():
@@ -92,6 +99,8 @@ def init_app(app):
         response = make_response(render_error(error.code, detail, errors))
         if getattr(error, "valid_methods", None):
             response.headers["Allow"] = ", ".join(error.valid_methods)
+        if error.code == 429 and (seconds := retry_after()):
+            response.headers["Retry-After"] = str(seconds)
         if error.code == 401 and wants_json():
             response.headers["WWW-Authenticate"] = 'Bearer realm="engage"'
         for name, value in (getattr(error, "headers", None) or {}).items() if wants_json() else ():
