@@ -80,7 +80,9 @@ class Config:
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: A signed-in session ends this long after sign-in (absolute), or after this long without a request (idle).
     PERMANENT_SESSION_LIFETIME = _int("SESSION_LIFETIME_SECONDS", 12 * 3600)
+    SESSION_IDLE_SECONDS = _int("SESSION_IDLE_SECONDS", 30 * 60)
     # A resident writing a long story must not lose it to an expired token: the
     # CSRF token lives as long as the session does (RELIABILITY.md 3.5).
     WTF_CSRF_TIME_LIMIT = PERMANENT_SESSION_LIFETIME

@@ -60,7 +60,12 @@ def init_app(app):
 
 
 def load_user(session_user_id):
-    """Return the user for a session id ``"<id>.<epoch>"``, or None if it is stale or inactive."""
+    """Return the user for a session id ``"<id>.<epoch>"``, or None if it is stale or inactive.
+
+    The session itself must also still be current: not signed out, not idle or too old (see
+    engage/accounts/sessions.py).
+    """
+    from engage.accounts import sessions
     from engage.accounts.models import User
 
     user_id, _, epoch = session_user_id.partition(".")
@@ -69,4 +74,4 @@ def load_user(session_user_id):
     user = db.session.get(User, int(user_id))
     if user is None or not user.is_active or user.session_epoch != int(epoch):
         return None
-    return user
+    return user if sessions.is_current() else None

@@ -13,6 +13,7 @@ from engage import create_app
 from engage.extensions import db as _db
 from engage.permissions import Role
 from tests import factories
+from tests.auth import put_signed_in
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -127,8 +128,7 @@ def login_as(client):
         target = on or client
         _db.session.commit()
         with target.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+            put_signed_in(session, user)
         return target
 
     return login

@@ -4,6 +4,7 @@ import pytest
 
 from engage.permissions import PUBLIC, Permission
 from tests import factories
+from tests.auth import put_signed_in
 
 ROLES = ("anonymous", "reviewer", "officer", "admin")
 
@@ -436,7 +437,7 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
                 headers["Authorization"] = f"Bearer {tokens[role]}"
             elif role != "anonymous":
                 with client.session_transaction() as session:
-                    session["_user_id"] = users[role].get_id()
+                    put_signed_in(session, users[role])
             response = client.open(url, method=method, headers=headers)
             response.close()  # static files are streamed from an open file
             expected = AUDIENCES[MATRIX[rule.endpoint][1]][role]

@@ -123,3 +123,18 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+
+class EndedSession(db.Model):
+    """A signed-in session that was signed out: its cookie, even if copied, no longer signs anyone in.
+
+    Flask keeps the session in a signed cookie that the server cannot take back, so each sign-in
+    gets a random id (engage/accounts/sessions.py) and signing out lists that id here. Only a hash
+    is kept; rows older than the longest session are swept when the next session ends.
+    """
+
+    __tablename__ = "ended_sessions"
+
+    #: SHA-256 of the session's random id, hex.
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from engage.accounts import queries, services, two_factor
+from engage.accounts import queries, services, sessions, two_factor
 from engage.accounts.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -72,6 +72,7 @@ def sign_in():
                 }
                 return redirect(url_for("accounts.sign_in_code"))
             login_user(user)
+            sessions.begin()
             session.permanent = True
             return redirect(target)
         form.password.errors.append(SIGN_IN_FAILED)
@@ -118,6 +119,7 @@ def sign_in_code():
             target = session[PENDING_KEY].get("next") or url_for("main.dashboard")
             session.clear()
             login_user(user)
+            sessions.begin()
             session.permanent = True
             return redirect(safe_next(target))
         db.session.commit()
@@ -139,6 +141,7 @@ def sign_out():
     form = ConfirmForm()
     if form.validate_on_submit():
         services.record_sign_out(current_user)
+        sessions.end()
         db.session.commit()
         logout_user()
         session.clear()

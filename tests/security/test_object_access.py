@@ -30,6 +30,7 @@ from engage.responses.models import AnalysisStatus, Response
 from engage.stakeholders.models import ImportBatch
 from engage.storage import get_storage, new_key
 from tests import factories
+from tests.auth import put_signed_in
 from tests.conftest import csrf_token_from
 from tests.responses.helpers import make_survey, post_page, respond_url, start
 
@@ -47,8 +48,7 @@ def attempt(client, method, url, allowed=(403, 404), **kwargs):
 def signed_in(app, user):
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
+        put_signed_in(session, user)
     return client
 
 

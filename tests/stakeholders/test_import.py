@@ -14,6 +14,7 @@ from engage.permissions import Role
 from engage.stakeholders import services
 from engage.stakeholders.importers import FIELDS
 from engage.stakeholders.models import ImportBatch, Membership, Organisation, OrganisationKind, Person
+from tests.auth import put_signed_in
 from tests.factories import HOSTILE, OrganisationFactory, PersonFactory, PlaceFactory, TopicFactory, UserFactory
 from tests.stakeholders.helpers import (
     assert_problem_shown,
@@ -503,7 +504,7 @@ def test_upload_larger_than_the_request_limit_is_refused_with_a_clear_page(make_
         _db.session.commit()
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = officer.get_id()
+            put_signed_in(session, officer)
         token = re.search(
             r'name="csrf_token" type="hidden" value="([^"]+)"', text_of(client.get("/stakeholders/import"))
         ).group(1)
