@@ -34,6 +34,10 @@ class Config:
     # ignore them, and working them out costs a storage round trip on every limited request. A 429
     # still says Retry-After (engage.errors).
     RATELIMIT_HEADERS_ENABLED = False
+    # If the limiter's shared store (Redis) goes down, limits carry on per worker in memory rather
+    # than refusing requests: a resident's response must still be taken.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     #: Sign-in attempts allowed per client address.
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10/minute;100/hour")
     #: Alternative format requests allowed per client address (a public form: keep bots out).

@@ -2,8 +2,10 @@
 
 import re
 
+from engage.extensions import db as _db
 from engage.permissions import Role
 from tests import factories
+from tests.conftest import csrf_token_from
 
 REQUIRED_HEADERS = {
     "Content-Security-Policy",
@@ -129,3 +131,20 @@ def test_session_cookie_is_httponly_and_lax(app, post_form, client):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_with_the_rate_limit_store_down_sign_in_works_and_is_still_limited(make_app):
+    # Nothing listens on port 9 of the loopback: the Redis the limiter was told to use is "down".
+    app = make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:9/0", SIGN_IN_RATE_LIMIT="3/minute")
+    with app.app_context():
+        factories.UserFactory(email="someone@example.org")
+        _db.session.commit()
+    statuses = []
+    for password in ["wrong-password-1", factories.PASSWORD, "wrong-password-2", "wrong-password-3"]:
+        client = app.test_client()  # a new browser each time, from the same address
+        token = csrf_token_from(client.get("/account/sign-in"))
+        data = {"csrf_token": token, "email": "someone@example.org", "password": password}
+        statuses.append(client.post("/account/sign-in", data=data).status_code)
+    # A wrong password shows the form again, the right one signs in, and the limit still holds
+    # (kept in each worker's memory while the store is down).
+    assert statuses == [200, 302, 200, 429]
