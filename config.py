@@ -91,6 +91,8 @@ class Config:
     # CSRF token lives as long as the session does (RELIABILITY.md 3.5).
     WTF_CSRF_TIME_LIMIT = PERMANENT_SESSION_LIFETIME
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+    #: Most fields one form post may carry (the longest survey page has far fewer).
+    MAX_FORM_FIELDS = _int("MAX_FORM_FIELDS", 1000)
     #: Force HTTPS redirects and HSTS (Talisman). On behind a TLS proxy in production.
     FORCE_HTTPS = _bool("FORCE_HTTPS", False)
     #: Number of proxies in front of the app whose X-Forwarded-* headers we trust.

@@ -1,6 +1,6 @@
 """Response headers (CSP with nonces, framing, sniffing, referrer), sessions and the user loader."""
 
-from flask import request
+from flask import abort, request
 from flask_login import current_user
 from flask_talisman import Talisman
 
@@ -50,6 +50,16 @@ def init_app(app):
     # Flask-Login's "strong" protection would drop the session when a phone changes network.
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
+
+    @app.before_request
+    def cap_form_fields():
+        # Werkzeug caps multipart parts (MAX_FORM_PARTS) but not url-encoded fields: cap both, so
+        # a form post of thousands of fields is refused before any view reads it.
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            fields = sum(len(values) for values in request.form.lists())
+            fields += sum(len(values) for values in request.files.lists())
+            if fields > app.config["MAX_FORM_FIELDS"]:
+                abort(413)
 
     @app.after_request
     def no_store_for_signed_in(response):

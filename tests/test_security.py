@@ -125,6 +125,14 @@ def test_oversized_body_is_refused_with_413(make_app):
     assert response.status_code == 413
 
 
+def test_a_form_post_with_thousands_of_fields_is_refused_with_413(db, post_form):
+    fields = {"email": "someone@example.org", "password": "wrong-password-1"}
+    response = post_form("/account/sign-in", {**fields, **{f"field{n}": "x" for n in range(2000)}})
+    assert response.status_code == 413
+    assert "The file or form you sent is too large" in response.get_data(as_text=True)
+    assert post_form("/account/sign-in", fields).status_code == 200  # an ordinary post is unaffected
+
+
 def test_session_cookie_is_httponly_and_lax(app, post_form, client):
     factories.UserFactory(email="someone@example.org")
     response = post_form("/account/sign-in", {"email": "someone@example.org", "password": factories.PASSWORD})
