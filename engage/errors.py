@@ -3,12 +3,12 @@
 import logging
 import time
 
-from flask import jsonify, make_response, render_template, request
+from flask import g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable, UnprocessableEntity
 
-from engage.extensions import db, limiter
+from engage.extensions import db, limiter, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +111,25 @@ def init_app(app):
     def database_unavailable(error):
         # The database went away (restart, full disk, lock timeout): say so politely.
         db.session.rollback()
+        # Drawing the page must not need the database: who is signed in cannot be looked up now,
+        # and a user already loaded was expired by the rollback. So the page is drawn as for a
+        # visitor (in Flask-Login's per-request slot); the session cookie keeps them signed in.
+        g._login_user = login_manager.anonymous_user()
         log.warning("database unavailable: %s", type(error.orig).__name__)
         return render_error(ServiceUnavailable.code)
+
+    @app.teardown_appcontext
+    def end_session(exc):
+        # Runs before Flask-SQLAlchemy's own teardown (teardowns run last registered first). Ending
+        # the request's transaction sends ROLLBACK, which fails when the database server has cut
+        # the connection since the last query (a restart). The page is already made and nothing
+        # uncommitted could be kept anyway, so that is no 500: the transaction is over by then,
+        # and removing the session again hands its connection back to the pool, which drops it.
+        try:
+            db.session.remove()
+        except OperationalError as error:
+            log.warning("database connection lost at the end of a request: %s", type(error.orig).__name__)
+            db.session.remove()
 
     @app.errorhandler(InternalServerError)
     def internal_error(error):

@@ -79,6 +79,66 @@ def test_pages_say_sorry_with_503_when_the_database_is_down(tmp_path):
     assert "Traceback" not in response.get_data(as_text=True)
 
 
+def database_goes_away(engine, after=None):
+    """Make every statement fail as on a restarting PostgreSQL (``after``: once a statement matching it ran).
+
+    Returns the listener, to be removed with ``sqlalchemy.event.remove``.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    gone = [after is None]
+
+    def statement(conn, cursor, sql, parameters, context, executemany):
+        if gone[0]:
+            raise OperationalError(sql, parameters, Exception("terminating connection due to administrator command"))
+        gone[0] = after in sql
+
+    event.listen(engine, "before_cursor_execute", statement)
+    return statement
+
+
+@pytest.mark.parametrize("after", [None, "FROM users"], ids=["before the user is loaded", "after"])
+def test_signed_in_officer_gets_the_503_page_when_the_database_goes_away(app, db, client, login_as, officer, after):
+    from sqlalchemy import event
+
+    login_as(officer)
+    listener = database_goes_away(db.engine, after)
+    try:
+        response = client.get("/records/?q=transport")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Sorry, the service is unavailable" in page
+    assert "Traceback" not in page
+    # Once the database is back, the officer is still signed in.
+    assert client.get("/records/?q=transport").status_code == 200
+
+
+def test_page_is_sent_when_the_database_cuts_the_connection_after_it_was_made(app, db, client, login_as, officer):
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    login_as(officer)
+    cut = []
+
+    def rollback(conn):
+        # The first ROLLBACK is the one ending the request's read-only transaction, at teardown.
+        if not cut:
+            cut.append(True)
+            raise OperationalError("ROLLBACK", {}, Exception("terminating connection due to administrator command"))
+
+    event.listen(db.engine, "rollback", rollback)
+    try:
+        response = client.get("/records/?q=transport")
+    finally:
+        event.remove(db.engine, "rollback", rollback)
+    assert cut
+    assert response.status_code == 200
+    assert client.get("/records/?q=transport").status_code == 200
+
+
 def redis_reachable():
     import socket
 
