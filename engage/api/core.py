@@ -21,14 +21,13 @@ from flask_smorest.utils import prepare_response
 from sqlalchemy import and_, or_
 from werkzeug.exceptions import UnprocessableEntity
 
+from engage.db import MAX_ID
 from engage.extensions import db, login_manager
 
 PROBLEM_JSON = "application/problem+json"
 #: The largest page a client may ask for, and the page it gets when it does not say.
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
-#: The largest id a path accepts (PostgreSQL's integer); a larger one is 404 from the router itself.
-MAX_ID = 2**31 - 1
 #: A path segment holding an id, for route rules: ``f"/records/<{ID}:record_id>"``.
 ID = f"int(max={MAX_ID})"
 #: Methods a read-only token may use.
