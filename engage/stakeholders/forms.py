@@ -29,7 +29,7 @@ from engage.stakeholders.models import (
     Organisation,
     Person,
 )
-from engage.validators import EmailAddress, UKPhone, UKPostcode
+from engage.validators import EmailAddress, UKPhone, UKPostcode, as_id, is_digits
 
 SCORE_LABELS = {
     1: "1 (very low)",
@@ -93,8 +93,8 @@ def resolve_stakeholder(model, text):
 
     text = (text or "").strip()
     noun = "organisation" if model is Organisation else "person"
-    if text.startswith("#") and text[1:].isdigit():
-        found = db.session.get(model, int(text[1:]))
+    if text.startswith("#") and is_digits(text[1:]):
+        found = db.session.get(model, as_id(text[1:])) if as_id(text[1:]) else None
         return (found, None) if found else (None, f"There is no {noun} with the number {text}")
     if model is Organisation:
         matches = queries.find_organisations_by_name(text)
@@ -548,7 +548,7 @@ def read_mapping(form, kind, headers):
     mapping = {}
     for key in FIELDS[kind]:
         value = getattr(form, f"map_{key}").data
-        mapping[key] = int(value) if value and value.isdigit() and int(value) < len(headers) else None
+        mapping[key] = int(value) if is_digits(value) and len(value) < 6 and int(value) < len(headers) else None
     return mapping
 
 
