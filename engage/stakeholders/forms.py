@@ -248,8 +248,9 @@ class PersonForm(_StakeholderFields):
         choices=choices(COMMUNICATION_NEEDS.items()),
         description="Ask, record, flag, share and act: anyone contacting this person will see these",
     )
+    # No Optional(): on an empty field it stops the chain before validate_interpreter_language runs.
     interpreter_language = StringField(
-        "Interpreter language (optional)", filters=[strip_whitespace], validators=[Optional(), Length(max=80)]
+        "Interpreter language (optional)", filters=[strip_whitespace], validators=[Length(max=80)]
     )
     communication_notes = TextAreaField(
         "Other communication needs (optional)", validators=[Optional(), Length(max=2000)]
