@@ -241,16 +241,16 @@ class _FormParser(HTMLParser):
         return self._form["fields"].setdefault(name, {"kind": kind, "options": [], "value": ""})
 
 
-def post_forms(html_text, page_url):
-    """The POST forms of a page as ``{action path: fields}`` (fields of forms sharing an action merged)."""
+def page_forms(html_text, page_url):
+    """The forms of a page as ``{method: {action: fields}}``, where the action is the path plus any query
+    string, and the fields of forms sharing a method and action are merged."""
     parser = _FormParser()
     parser.feed(html_text)
-    found = {}
+    found = {"get": {}, "post": {}}
     for form in parser.forms:
-        if form["method"] != "post":
-            continue
-        path = urlsplit(urljoin(page_url, form["action"])).path
-        found.setdefault(path, {}).update(form["fields"])
+        action = urlsplit(urljoin(page_url, form["action"]))
+        key = action.path + (f"?{action.query}" if action.query and form["method"] == "post" else "")
+        found.setdefault(form["method"], {}).setdefault(key, {}).update(form["fields"])
     return found
 
 

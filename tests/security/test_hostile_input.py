@@ -7,6 +7,8 @@ as anonymous, reviewer, officer and admin. A page form's fields are read from th
 every page of the app is fetched once per role and each POST form is indexed by its action. An API
 body follows the operation's schema in /api/v1/openapi.json, sent with the role's bearer token.
 
+Search and filter forms (GET) get hostile query strings too (no 5xx, no unescaped payload).
+
 Each submission mixes hostile text (full Unicode with control characters, edge characters, 10k-100k
 character strings, numbers as text, empty values, XSS, template, SQL, search-syntax and formula
 payloads; hostile.py) with the field's own options, and every answer must be:
@@ -30,12 +32,14 @@ from sqlalchemy import func, select
 
 from engage.extensions import db as _db
 from tests.responses.helpers import make_survey, respond_url, views_answers
-from tests.security.hostile import field_values, json_bodies, post_forms, unescaped
+from tests.security.hostile import field_values, json_bodies, page_forms, unescaped
 from tests.test_route_matrix import AUDIENCES, MATRIX, ROLES, sample_url_values, seed_sample_objects
 
 #: Submissions per endpoint for a role allowed to use it, and for one that is turned away.
 EXAMPLES = 5
 REFUSED_EXAMPLES = 1
+#: Hostile query strings per search or filter form (GET), per role.
+SEARCH_EXAMPLES = 3
 #: Ids no table holds and PostgreSQL's integer cannot hold (SQLite's integer neither, from 2**63).
 HOSTILE_IDS = (2**31, 2**63, 10**30)
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -49,7 +53,11 @@ EXCLUDED = {
 #: trail (engage.accounts.services.record_failure) so lockouts and credential stuffing can be traced.
 KEPT_WHEN_REFUSED = {"accounts.sign_in": {"audit_entries"}, "accounts.sign_in_code": {"audit_entries"}}
 #: More than one sample URL for an endpoint: the survey journey's pages ask different questions.
-URL_VARIANTS = {"responses.page": [{"n": 1}, {"n": 3}, {"n": 4}]}
+URL_VARIANTS = {
+    "responses.page": [{"n": 1}, {"n": 3}, {"n": 4}],
+    # The question form is drawn once a type is chosen (?kind=): a free-text and a choice question.
+    "surveys.add_question": [{"kind": "long_text"}, {"kind": "single_choice"}],
+}
 
 FIGURES = Counter()
 
@@ -93,6 +101,7 @@ class Fuzzer:
         self.tables = list(_db.metadata.sorted_tables)
         self.problems = []
         self.forms = {}
+        self.get_forms = {}
         spec = self.client().get("/api/v1/openapi.json").get_json()
         self.openapi, self.components = spec["paths"], spec["components"]["schemas"]
 
@@ -119,7 +128,7 @@ class Fuzzer:
         client.post(respond_url(q, "/about-you"), data={"name": "", "email": "", "publish_consent": "anonymous"})
 
     def index_forms(self):
-        """Fetch every page of the app once and index its POST forms by action path."""
+        """Fetch every page of the app once and index its forms by action, POST and GET apart."""
         client = self.client()
         self.answer_survey(client)
         for rule in self.app.url_map.iter_rules():
@@ -130,8 +139,11 @@ class Fuzzer:
                 response = client.get(url)
                 self.check(response, f"GET {url}")
                 if response.status_code == 200 and is_html(response):
-                    for path, fields in post_forms(response.get_data(as_text=True), url).items():
-                        self.forms.setdefault(path, {}).update(fields)
+                    found = page_forms(response.get_data(as_text=True), url)
+                    for action, fields in found["post"].items():
+                        self.forms.setdefault(action, {}).update(fields)
+                    for action, fields in found["get"].items():
+                        self.get_forms.setdefault(action, {}).update(fields)
 
     def url(self, rule, values=None):
         with self.app.test_request_context():
@@ -169,12 +181,31 @@ class Fuzzer:
             target = urlsplit(response.headers["Location"])
             self.check(client.get(target.path, query_string=target.query), f"{what} -> GET {target.path}")
 
+    def fuzz_search(self, action, fields, examples):
+        """A GET form (search, filters): hostile query strings get no 5xx and no unescaped payload."""
+        client = self.client()
+
+        @given(query=field_values(fields))
+        @settings(
+            max_examples=examples,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def one_search(query):
+            FIGURES["inputs"] += 1
+            self.check(client.get(action, query_string=query), f"GET {action} as {self.role} with {query!r:.300}")
+
+        one_search()
+
     def body_strategy(self, rule, url, method):
         if rule.rule.startswith("/api/"):
             template = rule.rule.replace("<int(max=2147483647):", "{").replace(">", "}")
             body = self.openapi[template][method.lower()]["requestBody"]["content"]["application/json"]["schema"]
             return json_bodies(body, self.components)
-        return field_values(self.forms.get(url, {}))
+        # A POST form drawn only after a GET form of the same address (merge: pick, compare, confirm).
+        return field_values(self.forms.get(url) or self.get_forms.get(url, {}))
 
     def fuzz(self, rule, method, url, examples):
         client = self.client()
@@ -224,26 +255,20 @@ def test_hostile_input_gets_no_server_error_no_unescaped_payload_and_stores_noth
             endpoints.add(rule.endpoint)
             for values in URL_VARIANTS.get(rule.endpoint, [{}]):
                 url = fuzzer.url(rule, values)
-                if allowed and not url.startswith("/api/") and url not in fuzzer.forms:
+                if allowed and not url.startswith("/api/") and url not in fuzzer.forms | fuzzer.get_forms:
                     without_form.append(url)
                 fuzzer.fuzz(rule, method, url, EXAMPLES if allowed else REFUSED_EXAMPLES)
+    searches = sorted(a for a, fields in fuzzer.get_forms.items() if fields and not a.startswith("/api/"))
+    for action in searches:
+        fuzzer.fuzz_search(action, fuzzer.get_forms[action], SEARCH_EXAMPLES)
     FIGURES["endpoints"] = max(FIGURES["endpoints"], len(endpoints))
+    FIGURES["search_forms"] = max(FIGURES["search_forms"], len(searches))
     FIGURES["roles"] += 1
     print(
         f"\nhostile input as {role}: {len(endpoints)} endpoints, {FIGURES['inputs']} inputs so far; "
         f"fuzzed without a form found on any page (random fields only): {without_form}"
     )
     assert not fuzzer.problems, "\n".join(fuzzer.problems)
-
-
-def test_zz_figure(capsys):
-    """Print the figure for CI (runs last in this module)."""
-    with capsys.disabled():
-        print(
-            f"\nhostile input: {FIGURES['endpoints']} endpoints x {FIGURES['roles']} roles, "
-            f"{FIGURES['inputs']} inputs ({FIGURES['requests']} requests), {FIGURES['5xx']} 5xx, "
-            f"{FIGURES['unescaped']} unescaped, {FIGURES['stored_on_rejection']} stored on rejection"
-        )
 
 
 def test_ids_beyond_the_database_integer_are_not_found_on_every_route(fuzz_app):
@@ -318,3 +343,14 @@ def test_changing_a_code_that_is_not_a_number_asks_to_choose_one(fuzz_app, code)
     answer = client.post(url, data={"code": code, "action": "delete"}, follow_redirects=True)
     assert answer.status_code == 200
     assert "Choose a code to change." in answer.get_data(as_text=True)
+
+
+def test_zz_figure(capsys):
+    """Print the figure for CI (runs last in this module)."""
+    with capsys.disabled():
+        print(
+            f"\nhostile input: {FIGURES['endpoints']} endpoints and {FIGURES['search_forms']} search forms "
+            f"x {FIGURES['roles']} roles, "
+            f"{FIGURES['inputs']} inputs ({FIGURES['requests']} requests), {FIGURES['5xx']} 5xx, "
+            f"{FIGURES['unescaped']} unescaped, {FIGURES['stored_on_rejection']} stored on rejection"
+        )
