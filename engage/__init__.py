@@ -113,7 +113,10 @@ def import_all_models():
 
 
 def register_blueprints(app):
-    """Import and register every blueprint."""
+    """Import and register every blueprint (ids in their URLs capped by engage.db.IdConverter)."""
+    from engage.db import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     from engage.accounts.views import bp as accounts_bp
     from engage.admin.views import bp as admin_bp
     from engage.consultations.views import bp as consultations_bp

@@ -6,6 +6,7 @@ from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+from werkzeug.routing import IntegerConverter
 
 from engage.dates import now_utc
 
@@ -17,6 +18,22 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+#: The largest id a table holds: primary keys are PostgreSQL ``integer`` columns.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in a URL, capped at MAX_ID, so a larger number is a 404 from the router.
+
+    Such a number can name no row, and binding it fails in the driver (SQLite refuses integers
+    beyond 64 bits; PostgreSQL's integer beyond 32), which would be a 500. Installed as the ``int``
+    converter for every route by create_app.
+    """
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class Base(DeclarativeBase):

@@ -6,6 +6,27 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from wtforms.validators import ValidationError
 
+
+def is_digits(text):
+    """True when ``text`` is ASCII digits and nothing else.
+
+    str.isdigit() alone also says yes to "²" and "①", which int() then refuses: a 500 on hostile input.
+    """
+    return isinstance(text, str) and text.isascii() and text.isdigit()
+
+
+def as_id(text):
+    """``text`` as a row id, or None unless it is ASCII digits within the database's integer.
+
+    A larger number can name no row, and binding it fails in the driver (engage.db.IdConverter).
+    """
+    from engage.db import MAX_ID
+
+    if is_digits(text) and len(text) <= len(str(MAX_ID)) and int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
 _POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})$")
 
 

@@ -373,8 +373,14 @@ def test_every_route_is_classified_and_declares_its_permission(matrix_app):
         assert view.permission == MATRIX[endpoint][0], endpoint
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
+def seed_sample_objects():
+    """One object of every kind a route names in its URL, role users and their API tokens.
+
+    Returns ``(objects, users, tokens)``: ``objects`` maps each URL argument (``record_id``, ``slug``…)
+    to a sample value for sample_url_values; ``users`` and ``tokens`` map reviewer, officer and admin to
+    a user of that role and the secret of a read and write token. Committed. Also used by
+    tests/security/test_hostile_input.py, so a new kind of object is added here once.
+    """
     from engage.consultations.models import ConsultationStage
     from engage.extensions import db
     from engage.permissions import Role
@@ -425,6 +431,12 @@ def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
     objects["token_id"] = _token(factories.UserFactory(role=Role.officer))[0].id
     tokens = {r: _token(user)[1] for r, user in users.items()}
     db.session.commit()
+    return objects, users, tokens
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_gets_the_expected_answer_on_every_route(matrix_app, role):
+    objects, users, tokens = seed_sample_objects()
     checks = mismatches = 0
     problems = []
     for rule in matrix_app.url_map.iter_rules():

@@ -37,6 +37,7 @@ from engage.responses import queries as response_queries
 from engage.responses.models import AnalysisStatus, Answer, ResponseChannel
 from engage.surveys.models import YES_NO, QuestionKind
 from engage.themes.models import Theme
+from engage.validators import as_id
 
 bp = Blueprint("analysis", __name__, url_prefix="/consultations/manage/<int:consultation_id>/responses")
 
@@ -474,10 +475,11 @@ def change_code(consultation_id, response_id):
     response = _response(consultation, response_id)
     form = CodeChangeForm()
     back = url_for(".detail", consultation_id=consultation.id, response_id=response.id)
-    if not form.validate_on_submit() or not form.code.data.isdigit():
+    code_id = as_id(form.code.data)
+    if not form.validate_on_submit() or code_id is None:
         flash("Choose a code to change.", "error")
         return redirect(back)
-    item = db.session.get(ResponseCode, int(form.code.data))
+    item = db.session.get(ResponseCode, code_id)
     if item is None or item.response_id != response.id:
         flash("That code is not part of this response.", "error")
         return redirect(back)

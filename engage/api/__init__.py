@@ -22,6 +22,7 @@ def init_app(app):
     def api_authentication():
         if request.path.startswith("/api/"):
             core.authenticate()
+            core.refuse_unreadable_json()
 
     @app.after_request
     def api_etags_and_links(response):

@@ -21,14 +21,13 @@ from flask_smorest.utils import prepare_response
 from sqlalchemy import and_, or_
 from werkzeug.exceptions import UnprocessableEntity
 
+from engage.db import MAX_ID
 from engage.extensions import db, login_manager
 
 PROBLEM_JSON = "application/problem+json"
 #: The largest page a client may ask for, and the page it gets when it does not say.
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
-#: The largest id a path accepts (PostgreSQL's integer); a larger one is 404 from the router itself.
-MAX_ID = 2**31 - 1
 #: A path segment holding an id, for route rules: ``f"/records/<{ID}:record_id>"``.
 ID = f"int(max={MAX_ID})"
 #: Methods a read-only token may use.
@@ -121,6 +120,42 @@ def bearer_secret():
     if scheme.lower() != "bearer" or not secret.strip():
         abort(401, "Send your API token as 'Authorization: Bearer <token>'.")
     return secret.strip()
+
+
+def refuse_unreadable_json():
+    """Refuse a JSON body no handler could use, before one tries.
+
+    Two kinds get past the JSON decoder's own checks and would be a 500: arrays or objects nested so
+    deep that decoding runs out of stack (RecursionError, which Flask's ``silent`` does not catch), and
+    text holding half of a UTF-16 pair (sent as ``"\\ud800"``), which decodes to a str that cannot be
+    encoded to UTF-8, so storing it fails in the database driver. No person sends either.
+
+    :raise 400: problem body naming the fault.
+    """
+    if not (request.is_json and request.content_length):
+        return
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        abort(400, description="The body is nested too deeply.")
+    if _has_lone_surrogate(body):
+        abort(400, description="The body holds text that is not valid Unicode (a lone surrogate).")
+
+
+def _has_lone_surrogate(body):
+    """Whether any string in the decoded JSON ``body`` (keys included) holds a lone surrogate."""
+    pending = [body]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if not value.isascii() and any("\ud800" <= ch <= "\udfff" for ch in value):
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def authenticate():

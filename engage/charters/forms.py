@@ -10,7 +10,7 @@ from engage.consultations.forms import LondonDateTimeMixin, _date, _time
 from engage.forms import EngageForm, choices, strip_whitespace
 from engage.reference.queries import place_choices
 from engage.stakeholders.forms import IdSelectMultipleField
-from engage.validators import EmailAddress
+from engage.validators import EmailAddress, as_id, is_digits
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Slugs that would clash with the charter pages' own addresses.
@@ -232,7 +232,7 @@ class EditSectionsForm(EngageForm):
             if not section.heading.data:
                 section.heading.errors.append(f"Enter a heading for section {number}")
                 valid = False
-            if section.position.data and not section.position.data.isdigit():
+            if section.position.data and not is_digits(section.position.data):
                 section.position.errors.append(f"Enter the position of section {number} as a whole number, like 3")
                 valid = False
         if kept == 0 and valid:
@@ -274,7 +274,7 @@ class CommentForm(EngageForm):
     body = _comment_field()
 
     def validate_version_number(self, field):
-        if not (field.data or "").isdigit():
+        if as_id(field.data or "") is None:
             raise ValidationError("The form did not say which version you were reading: reload the page")
 
 
@@ -318,7 +318,7 @@ class ResidentCommentForm(EngageForm):
             )
 
     def validate_version_number(self, field):
-        if not (field.data or "").isdigit():
+        if as_id(field.data or "") is None:
             raise ValidationError("The form did not say which draft you were reading: reload the page")
 
 

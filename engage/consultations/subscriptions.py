@@ -26,6 +26,7 @@ from engage.consultations.models import ConsultationSubscription
 from engage.dates import now_utc
 from engage.extensions import db
 from engage.mail import external_url, send_email
+from engage.validators import as_id
 
 #: A confirmation link works for this long after it was sent.
 CONFIRM_WITHIN = timedelta(days=7)
@@ -148,9 +149,9 @@ def unsubscribe_token(subscription):
 def by_unsubscribe_token(token):
     """The subscription an unsubscribe link names, or None if the link is forged or mangled."""
     subscription_id, _, mac = (token or "").partition(".")
-    if not subscription_id.isdigit() or len(subscription_id) > 18 or len(mac) != 32:
+    if as_id(subscription_id) is None or len(mac) != 32:
         return None
-    subscription = db.session.get(ConsultationSubscription, int(subscription_id))
+    subscription = db.session.get(ConsultationSubscription, as_id(subscription_id))
     if subscription is None or not hmac.compare_digest(mac, _mac(subscription.id, subscription.email)):
         return None
     return subscription

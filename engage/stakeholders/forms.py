@@ -29,7 +29,7 @@ from engage.stakeholders.models import (
     Organisation,
     Person,
 )
-from engage.validators import EmailAddress, UKPhone, UKPostcode
+from engage.validators import EmailAddress, UKPhone, UKPostcode, as_id, is_digits
 
 SCORE_LABELS = {
     1: "1 (very low)",
@@ -93,8 +93,8 @@ def resolve_stakeholder(model, text):
 
     text = (text or "").strip()
     noun = "organisation" if model is Organisation else "person"
-    if text.startswith("#") and text[1:].isdigit():
-        found = db.session.get(model, int(text[1:]))
+    if text.startswith("#") and is_digits(text[1:]):
+        found = db.session.get(model, as_id(text[1:])) if as_id(text[1:]) else None
         return (found, None) if found else (None, f"There is no {noun} with the number {text}")
     if model is Organisation:
         matches = queries.find_organisations_by_name(text)
@@ -248,8 +248,9 @@ class PersonForm(_StakeholderFields):
         choices=choices(COMMUNICATION_NEEDS.items()),
         description="Ask, record, flag, share and act: anyone contacting this person will see these",
     )
+    # No Optional(): on an empty field it stops the chain before validate_interpreter_language runs.
     interpreter_language = StringField(
-        "Interpreter language (optional)", filters=[strip_whitespace], validators=[Optional(), Length(max=80)]
+        "Interpreter language (optional)", filters=[strip_whitespace], validators=[Length(max=80)]
     )
     communication_notes = TextAreaField(
         "Other communication needs (optional)", validators=[Optional(), Length(max=2000)]
@@ -548,7 +549,7 @@ def read_mapping(form, kind, headers):
     mapping = {}
     for key in FIELDS[kind]:
         value = getattr(form, f"map_{key}").data
-        mapping[key] = int(value) if value and value.isdigit() and int(value) < len(headers) else None
+        mapping[key] = int(value) if is_digits(value) and len(value) < 6 and int(value) < len(headers) else None
     return mapping
 
 

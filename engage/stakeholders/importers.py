@@ -163,7 +163,7 @@ def _lookup(model, names, errors, noun):
 def _score(text, label, errors):
     if not text:
         return None
-    if text.isdigit() and 1 <= int(text) <= 5:
+    if text in ("1", "2", "3", "4", "5"):
         return int(text)
     errors.append(f"{label} must be a whole number from 1 to 5")
     return None

@@ -7,6 +7,7 @@ from engage.extensions import db
 from engage.forms import EngageForm, choices, strip_whitespace
 from engage.surveys.models import LIKERT_LABELS, RATING_DEFAULT, Question, QuestionKind
 from engage.surveys.services import condition_choices, condition_problem
+from engage.validators import as_id
 
 #: Bounds of number questions: well inside a database integer.
 NUMBER_LIMIT = 1_000_000_000
@@ -232,7 +233,7 @@ class QuestionForm(EngageForm):
     def _condition(self):
         """(condition question, answer value, problem or None) from the show-if choice."""
         question_id, _, value = (self.show_if.data or "").partition(":")
-        condition = db.session.get(Question, int(question_id)) if question_id.isdigit() else None
+        condition = db.session.get(Question, as_id(question_id)) if as_id(question_id) else None
         if condition is None:
             return None, "", "Choose a question from the list"
         return condition, value, condition_problem(self.page, condition, value)

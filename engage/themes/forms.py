@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from engage.extensions import db
 from engage.forms import EngageForm, choices, strip_whitespace
 from engage.themes.models import Theme, title_key
+from engage.validators import is_digits
 
 
 class ThemeForm(EngageForm):
@@ -73,7 +74,7 @@ class RecordEvidenceForm(EngageForm):
 
     def validate_quote_id(self, field):
         # Digits only, and short enough for an integer column on PostgreSQL.
-        if field.data and not (str(field.data).isdigit() and len(str(field.data)) <= 9):
+        if field.data and not (is_digits(str(field.data)) and len(str(field.data)) <= 9):
             raise ValidationError("That quote is not on this record")
 
 
@@ -95,6 +96,6 @@ class ThemeEvidenceForm(EngageForm):
 
     def validate_record(self, field):
         number = field.data.lstrip("#")
-        if not number.isdigit() or len(number) > 9:
+        if not is_digits(number) or len(number) > 9:
             raise ValidationError("Enter the record number as digits, for example 42")
         field.data = number

@@ -141,3 +141,21 @@ def test_token_never_appears_in_the_log(app, db, api, caplog):
         api("GET", "/api/v1/records", token=token + "x")
         api("POST", "/api/v1/records", token=token, json={})
     assert token not in caplog.text
+
+
+def test_text_with_a_lone_surrogate_is_400_and_not_stored(app, db, api):
+    # Found by tests/security/test_hostile_input.py: JSON may escape half a UTF-16 pair, which no
+    # database can store (it was a 500 from the driver).
+    _officer, token = _officer_token()
+    response = api("POST", "/api/v1/people", token=token, json={"name": "Amara \ud800", "places": []})
+    assert response.status_code == 400
+    assert "lone surrogate" in response.get_json()["detail"]
+    assert db.session.query(Person).count() == 0
+
+
+def test_a_body_nested_too_deep_to_decode_is_400(app, db, api):
+    _officer, token = _officer_token()
+    body = "[" * 100_000 + "]" * 100_000
+    response = api("POST", "/api/v1/people", token=token, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert db.session.query(Person).count() == 0

@@ -295,6 +295,12 @@ PERSON_PROBLEMS = [
     ("unknown place", {"places": ["999999"]}, "places", "Choose places covered from the list"),
     ("missing name", {"name": "   "}, "name", "Enter the person's name"),
     ("bad phone", {"phone": "12"}, "phone", "Enter a phone number"),
+    (
+        "interpreter without a language",
+        {"communication_needs": ["interpreter"], "interpreter_language": "  "},
+        "interpreter_language",
+        "Enter the language the person needs an interpreter for",
+    ),
 ]
 ORGANISATION_PROBLEMS = [
     ("bad postcode", {"postcode": "not a postcode"}, "postcode", "Enter a real UK postcode"),
