@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from sqlalchemy import func, select
 
 from engage.extensions import db as _db
+from tests.auth import put_signed_in
 from tests.responses.helpers import make_survey, respond_url, views_answers
 from tests.security.hostile import field_values, json_bodies, page_forms, unescaped
 from tests.test_route_matrix import AUDIENCES, MATRIX, ROLES, sample_url_values, seed_sample_objects
@@ -109,7 +110,7 @@ class Fuzzer:
         client = self.app.test_client()
         if self.role != "anonymous":
             with client.session_transaction() as session:
-                session["_user_id"] = self.users[self.role].get_id()
+                put_signed_in(session, self.users[self.role])
         return client
 
     def headers(self, url):
@@ -301,7 +302,7 @@ def _officer_client(app):
     _db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = officer.get_id()
+        put_signed_in(session, officer)
     return client
 
 
