@@ -157,6 +157,7 @@ def page(slug, n):
 
 
 def _answer_page(consultation, survey, draft, n):
+    """Show or take page ``n``; page 1 also asks for consent and makes the draft (``draft`` may be None)."""
     slug = consultation.slug
     if not 1 <= n <= len(survey.pages):
         abort(404)
