@@ -2,7 +2,7 @@
 
 Builds the same one-page, ten-question survey as bench/survey_responses.py (SQLite in a temporary
 folder, or --database-url), walks the journey through the Flask test client and, for each of its
-nine requests, reports the CPU time spent inside the app's WSGI call (time.process_time, so other
+five requests, reports the CPU time spent inside the app's WSGI call (time.process_time, so other
 processes on the machine barely move it) and the number of SQL statements. The test client's own
 work is outside the measured call.
 
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.survey_responses import SECRET_KEY, _limiter_storage, journey_steps, prepare  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-NAMES = ["start", "start-post", "page", "page-post", "about", "about-post", "check", "check-post", "confirmation"]
+NAMES = ["start", "start-post", "check", "check-post", "confirmation"]
 
 
 def make_app(database_url):

@@ -6,8 +6,8 @@
 --       a line ending in " REF" is the confirmation page, whose reference number is collected)
 --   wrk ... -- OUT_FILE post PATH BODY
 --       GET PATH once for a session and token, then POST BODY to it again and again (the floor)
---   wrk ... -- OUT_FILE submit SESSIONS_FILE PATH THREADS
---       each POST to PATH uses the next unused "cookie token" line (one ready draft each)
+--   wrk ... -- OUT_FILE submit SESSIONS_FILE PATH THREADS BODY
+--       each POST of BODY to PATH uses the next unused "cookie token" line (one ready draft each)
 -- done() writes every thread's "ok N", "failed N" and "ref R" lines, then the totals, to OUT_FILE.
 
 local threads = {}
@@ -47,7 +47,7 @@ function init(args)
     steps = { { method = "GET", path = post_path }, { method = "POST", path = post_path, body = post_body } }
   elseif mode == "submit" then
     sessions = lines(args[3])
-    post_path, stride = args[4], tonumber(args[5])
+    post_path, stride, post_body = args[4], tonumber(args[5]), args[6]
     cursor = id
   end
 end
@@ -66,7 +66,7 @@ function request()
       return wrk.format("GET", "/healthz")
     end
     cookie, token = line:match("^(%S+) (%S+)$")
-    return form(post_path, "csrf_token={csrf}")
+    return form(post_path, post_body)
   end
   local s = steps[step]
   if s.method == "POST" then return form(s.path, s.body) end

@@ -4,10 +4,11 @@ Serves the real app under gunicorn (2 sync workers) and drives the resident's jo
 (a C load generator, so the load costs the server little CPU) at 16 concurrent clients, one
 keep-alive connection each (bench/survey_load.lua):
 
-- journeys: GET the start page (privacy notice; the CSRF token), POST consent, GET and POST the
-  survey page, GET and POST "about you", GET "check your answers", POST it (the response is stored),
-  GET the confirmation and read the reference. Afterwards every reference a client received must
-  be stored, exactly once, and nothing else stored: the number lost is printed.
+- journeys: GET the start page (privacy notice, consent, individual or organisation, and the
+  survey's one page; the CSRF token), POST it, GET "check your answers", POST it with the consent
+  to publish (the response is stored), GET the confirmation and read the reference. Afterwards
+  every reference a client received must be stored, exactly once, and nothing else stored: the
+  number lost is printed.
 - submissions: only the POST that stores a response, each on its own ready draft (made beforehand
   through the app's own journey code, signed into a session cookie), for the requests per second.
 
@@ -133,13 +134,9 @@ def journey_steps(answers):
     base = f"/consultations/{SLUG}/respond"
     return [
         ("GET", base, None),
-        ("POST", base, [("consent", "y"), ("respondent_type", "individual")]),
-        ("GET", f"{base}/page/1", None),
-        ("POST", f"{base}/page/1", [*answers, ("action", "continue")]),
-        ("GET", f"{base}/about-you", None),
-        ("POST", f"{base}/about-you", [("name", ""), ("email", ""), ("publish_consent", "anonymous")]),
+        ("POST", base, [("consent", "y"), ("respondent_type", "individual"), *answers, ("action", "continue")]),
         ("GET", f"{base}/check", None),
-        ("POST", f"{base}/check", [("website", "")]),
+        ("POST", f"{base}/check", [("name", ""), ("email", ""), ("publish_consent", "anonymous"), ("website", "")]),
         ("GET", f"{base}/confirmation", None),
     ]
 
@@ -178,7 +175,7 @@ def ready_drafts(database_url, port, steps, count):
     from engage.extensions import db
     from engage.responses.models import ResponseDraft
 
-    walk(port, steps[:7])
+    walk(port, steps[:3])
     app = _app(database_url)
     lines = []
     with app.app_context():
@@ -311,6 +308,7 @@ def main():
                 sessions,
                 "/consultations/" + SLUG + "/respond/check",
                 args.clients,
+                _body(steps[3][2]),
             )
             after, _ = stored(url)
             if after - before != figures["ok"]:

@@ -1,7 +1,7 @@
 """Template globals and filters: permission checks, navigation by role, London dates."""
 
 from flask import current_app, request, url_for
-from flask_login import current_user
+from flask_login import AnonymousUserMixin, current_user
 
 from engage import NHSUK_FRONTEND_VERSION
 from engage.dates import format_london
@@ -51,6 +51,14 @@ def navigation_items():
     ]
 
 
+def anonymous_sees_navigation():
+    """Whether a visitor who is not signed in gets any header navigation (fixed by the grants).
+
+    When not, an anonymous visitor's header is the same on every page and is drawn once per process.
+    """
+    return any(permission == PUBLIC or can(AnonymousUserMixin(), permission) for _, _, permission, _ in NAVIGATION)
+
+
 #: Fragments each process keeps; the oldest goes first.
 FRAGMENTS_MAX = 2048
 
@@ -79,6 +87,8 @@ def fragment(name, caller):
 def init_app(app):
     """Register the globals and filters."""
 
+    anonymous_navigation = anonymous_sees_navigation()
+
     @app.context_processor
     def inject():
         return {
@@ -86,6 +96,7 @@ def init_app(app):
             "Permission": Permission,
             "current_user": current_user,
             "navigation_items": navigation_items,
+            "anonymous_navigation": anonymous_navigation,
             "nhsuk_version": NHSUK_FRONTEND_VERSION,
             "sign_out_form": ConfirmForm,
         }

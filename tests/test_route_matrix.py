@@ -184,7 +184,6 @@ MATRIX = {
     "responses.page": (PUBLIC, "public"),
     "responses.saved": (PUBLIC, "public"),
     "responses.resume": (PUBLIC, "public"),
-    "responses.about_you": (PUBLIC, "public"),
     "responses.check": (PUBLIC, "public"),
     "responses.confirmation": (PUBLIC, "public"),
     "responses.preview": (Permission.CONSULTATIONS_READ, "staff"),

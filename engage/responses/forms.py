@@ -205,8 +205,8 @@ _FORM_CLASSES_MAX = 256
 _form_classes_lock = threading.Lock()
 
 
-def _new_page_form_class(questions):
-    class PageForm(EngageForm):
+def _new_page_form_class(questions, base):
+    class PageForm(base):
         pass
 
     for question in questions:
@@ -215,8 +215,8 @@ def _new_page_form_class(questions):
     return PageForm
 
 
-def _page_form_class(questions):
-    """The form class for ``questions``: built once per worker for a cached survey's questions.
+def _page_form_class(questions, base):
+    """The form class for ``questions`` on top of ``base``: built once per worker for a cached survey's questions.
 
     The class depends only on the questions' values (wording, kind, options, bounds), and the cached
     questions are immutable and compared by value, so an officer's edit gives different questions and
@@ -224,29 +224,31 @@ def _page_form_class(questions):
     """
     questions = tuple(questions)
     if not all(isinstance(q, QuestionView) for q in questions):
-        return _new_page_form_class(questions)
+        return _new_page_form_class(questions, base)
+    key = (base, questions)
     with _form_classes_lock:
-        cls = _FORM_CLASSES.get(questions)
+        cls = _FORM_CLASSES.get(key)
         if cls is not None:
-            _FORM_CLASSES.move_to_end(questions)
+            _FORM_CLASSES.move_to_end(key)
             return cls
-    cls = _new_page_form_class(questions)
+    cls = _new_page_form_class(questions, base)
     with _form_classes_lock:
-        _FORM_CLASSES[questions] = cls
+        _FORM_CLASSES[key] = cls
         while len(_FORM_CLASSES) > _FORM_CLASSES_MAX:
             _FORM_CLASSES.popitem(last=False)
     return cls
 
 
-def build_page_form(questions, answers=None, formdata=None, *, enforce_required=True, meta=None):
+def build_page_form(questions, answers=None, formdata=None, *, enforce_required=True, meta=None, base=None, data=None):
     """Return a form for ``questions`` (the visible ones of one page), filled from ``answers``.
 
-    After ``validate()``, ``form.answers`` maps each question id (text) to its clean value (None
-    when unanswered), and errors sit on the fields.
+    ``base`` is a form class whose fields come first (the first page carries :class:`StartForm`),
+    filled from ``data``. After ``validate()``, ``form.answers`` maps each question id (text) to its
+    clean value (None when unanswered), and errors sit on the fields.
     """
 
-    PageForm = _page_form_class(questions)
-    data = {}
+    PageForm = _page_form_class(questions, base or EngageForm)
+    data = dict(data or {})
     if formdata is None:  # what was sent replaces what was saved, even when nothing was ticked
         for question in questions:
             value = (answers or {}).get(str(question.id))
@@ -315,8 +317,9 @@ class StartForm(EngageForm):
         }
 
 
-class AboutYouForm(EngageForm):
-    """Optional name and email (for a receipt), and whether the response may be published."""
+class SendResponseForm(EngageForm):
+    """The foot of "Check your answers": optional name and email (for a receipt), whether the response
+    may be published, and "Send". ``website`` is a honeypot people never see."""
 
     name = StringField(
         "Your name (optional)",
@@ -335,6 +338,7 @@ class AboutYouForm(EngageForm):
         choices=choices((c.value, c.label) for c in PublishConsent),
         validators=[DataRequired("Select whether we can publish your response")],
     )
+    website = StringField("Leave this empty", validators=[Optional()])
 
     def validate_publish_consent(self, field):
         if field.data not in PublishConsent.__members__:
@@ -346,12 +350,6 @@ class AboutYouForm(EngageForm):
             "email": self.email.data or "",
             "publish_consent": self.publish_consent.data,
         }
-
-
-class SubmitForm(EngageForm):
-    """The "Send" button on the check page. ``website`` is a honeypot people never see."""
-
-    website = StringField("Leave this empty", validators=[Optional()])
 
 
 class ResumeEmailForm(EngageForm):

@@ -222,8 +222,11 @@ _INSERT_RESPONSE = insert(Response.__table__)
 _DELETE_DRAFT = delete(ResponseDraft.__table__).where(ResponseDraft.__table__.c.id == bindparam("draft_id"))
 
 
-def submit(consultation, survey, draft, *, network, honeypot=False):
+def submit(consultation, survey, draft, *, details=None, network, honeypot=False):
     """Turn the draft into a response with its answers (one transaction; the caller commits).
+
+    ``details`` (name, email, consent to publish: sent with the response from "check your
+    answers") go over the draft's own.
 
     The response, its answers, the audit entry and the draft's deletion are plain inserts and a
     delete in the caller's transaction: a submission is the request every resident makes, and the
@@ -235,7 +238,7 @@ def submit(consultation, survey, draft, *, network, honeypot=False):
     now = now_utc()
     if now >= consultation.closes_at or consultation.status != ConsultationStatus.open:
         raise ConsultationClosed()
-    details = draft.details or {}
+    details = {**(draft.details or {}), **(details or {})}
     if not details.get("consent") or details.get("publish_consent") not in PublishConsent.__members__:
         raise DraftIncomplete(0)
     answers = validate_all(survey, draft.answers or {})

@@ -1,6 +1,7 @@
 """The public response journey (no account, no JavaScript needed) and the officers' survey preview.
 
-start -> page 1..n (show-if, skipped pages) -> about you -> check your answers -> confirmation.
+start (privacy notice, consent, individual or organisation, and page 1) -> pages 2..n (show-if,
+skipped pages) -> check your answers (with name, email and consent to publish) -> confirmation.
 The draft lives on the server; the resident's session holds its random key, and a private resume
 link (only its hash stored) brings it back in another browser.
 """
@@ -26,14 +27,8 @@ from engage.extensions import db, limiter
 from engage.mail import send_email
 from engage.permissions import PUBLIC, Permission, requires
 from engage.responses import journey, queries, services
-from engage.responses.forms import (
-    AboutYouForm,
-    ResumeEmailForm,
-    StartForm,
-    SubmitForm,
-    build_page_form,
-)
-from engage.responses.models import PublishConsent, RespondentType
+from engage.responses.forms import ResumeEmailForm, SendResponseForm, StartForm, build_page_form
+from engage.responses.models import RespondentType
 from engage.surveys.models import YES_NO, QuestionKind
 
 log = logging.getLogger(__name__)
@@ -106,29 +101,34 @@ def _draft(consultation, draft):
     return draft
 
 
+def _page_url(slug, number, **args):
+    """Page ``number`` of the survey: the first page is the start page, with the privacy notice."""
+    if number == 1:
+        return url_for(".start", slug=slug, **args)
+    return url_for(".page", slug=slug, n=number, **args)
+
+
 def _carry_on_url(consultation, survey, draft):
-    """Where the resident picks up: the first page not yet done, else about you, else check."""
+    """Where the resident picks up: the first page not yet done, else "check your answers"."""
     number = journey.resume_page_number(survey, draft)
     if number is not None:
-        return url_for(".page", slug=consultation.slug, n=number)
-    if (draft.details or {}).get("publish_consent") not in PublishConsent.__members__:
-        return url_for(".about_you", slug=consultation.slug)
+        return _page_url(consultation.slug, number)
     return url_for(".check", slug=consultation.slug)
 
 
 def _next_url(consultation, survey, number, answers):
-    """The page after ``number`` with a question to show, else "about you"."""
+    """The page after ``number`` with a question to show, else "check your answers"."""
     following = journey.next_page_number(survey, number, answers)
     if following is None:
-        return url_for(".about_you", slug=consultation.slug)
-    return url_for(".page", slug=consultation.slug, n=following)
+        return url_for(".check", slug=consultation.slug)
+    return _page_url(consultation.slug, following)
 
 
 def _require_all_pages(consultation, survey, draft):
     number = journey.resume_page_number(survey, draft)
     if number is not None:
         flash("Answer the questions on this page first.", "error")
-        abort(redirect(url_for(".page", slug=consultation.slug, n=number)))
+        abort(redirect(_page_url(consultation.slug, number)))
 
 
 # The journey -------------------------------------------------------------------------------
@@ -137,23 +137,13 @@ def _require_all_pages(consultation, survey, draft):
 @bp.route("/<slug>/respond", methods=["GET", "POST"])
 @requires(PUBLIC)
 def start(slug):
-    """The privacy notice, consent, and responding as an individual or for an organisation."""
+    """The privacy notice, consent, responding as an individual or for an organisation, and page 1.
+
+    One form, so a one-page survey takes one POST before "check your answers"; the draft is made
+    with the first answers, never before the resident agrees to the privacy notice.
+    """
     consultation, survey, draft = _journey(slug)
-    form = StartForm(data=(draft.details if draft is not None else None))
-    if form.validate_on_submit():
-        if draft is None:
-            draft = services.start_draft(consultation, form.details())
-        else:
-            services.update_details(draft, form.details())
-        # Read what the redirect needs before the commit expires the rows (reloading costs queries).
-        key_name, key, carry_on = _draft_key_name(consultation), draft.key, _carry_on_url(consultation, survey, draft)
-        db.session.commit()
-        session[key_name] = key
-        return redirect(carry_on)
-    status = 400 if form.is_submitted() else 200
-    return render_template(
-        "responses/start.html", consultation=consultation, survey=survey, form=form, pages=len(survey.pages)
-    ), status
+    return _answer_page(consultation, survey, draft, 1)
 
 
 @bp.route("/<slug>/respond/page/<int:n>", methods=["GET", "POST"])
@@ -161,49 +151,63 @@ def start(slug):
 def page(slug, n):
     """One page of questions. "Continue" checks every answer; "Save and come back later" keeps them."""
     consultation, survey, draft = _journey(slug)
-    draft = _draft(consultation, draft)
+    if n == 1:
+        return redirect(_page_url(slug, 1, **request.args), 308)
+    return _answer_page(consultation, survey, _draft(consultation, draft), n)
+
+
+def _answer_page(consultation, survey, draft, n):
+    """Show or take page ``n``; page 1 also asks for consent and makes the draft (``draft`` may be None)."""
+    slug = consultation.slug
     if not 1 <= n <= len(survey.pages):
         abort(404)
-    answers = draft.answers or {}
-    if (draft.furthest_page or 0) < n - 1:
+    answers = (draft.answers or {}) if draft is not None else {}
+    if draft is not None and (draft.furthest_page or 0) < n - 1:
         flash("Answer the questions on this page first.", "error")
         return redirect(_carry_on_url(consultation, survey, draft))
     returning = request.args.get("return") == "check"
     questions = journey.visible_questions(survey.pages[n - 1], answers)
-    if not questions:
+    if not questions and n > 1:
         return redirect(_next_url(consultation, survey, n, answers))
     saving = request.method == "POST" and request.form.get("action") == "save"
     form = build_page_form(
-        questions, answers, formdata=request.form if request.method == "POST" else None, enforce_required=not saving
+        questions,
+        answers,
+        formdata=request.form if request.method == "POST" else None,
+        enforce_required=not saving,
+        base=StartForm if n == 1 else None,
+        data=draft.details if n == 1 and draft is not None else None,
     )
     if request.method == "POST" and form.validate():
+        if n == 1:
+            if draft is None:
+                draft = services.start_draft(consultation, form.details())
+            else:
+                services.update_details(draft, form.details())
         services.save_page(draft, survey, n, form.answers, completed=not saving)
+        key_name, key = _draft_key_name(consultation), draft.key
         if saving:
             token_name = _token_key_name(consultation)
             token = services.keep_for_later(draft, consultation, session.get(token_name))
             db.session.commit()
+            session[key_name] = key
             session[token_name] = token
             return redirect(url_for(".saved", slug=slug))
-        # Where to go next, read before the commit expires the survey (reloading it costs queries).
+        # Where to go next, read before the commit expires the rows (reloading them costs queries).
         following = url_for(".check", slug=slug) if returning else _next_url(consultation, survey, n, draft.answers)
         db.session.commit()
+        session[key_name] = key
         return redirect(following)
     previous = journey.previous_page_number(survey, n, answers)
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "responses/page.html",
+        "responses/start.html" if n == 1 else "responses/page.html",
         consultation=consultation,
         survey=survey,
         survey_page=survey.pages[n - 1],
         number=n,
         form=form,
-        back_url=(
-            url_for(".check", slug=slug)
-            if returning
-            else url_for(".page", slug=slug, n=previous)
-            if previous
-            else url_for(".start", slug=slug)
-        ),
+        back_url=(url_for(".check", slug=slug) if returning else _page_url(slug, previous) if previous else None),
         preview=False,
     ), status
 
@@ -262,28 +266,6 @@ def resume(slug, token):
     return redirect(_carry_on_url(consultation, survey, draft))
 
 
-@bp.route("/<slug>/respond/about-you", methods=["GET", "POST"])
-@requires(PUBLIC)
-def about_you(slug):
-    """Optional name and email for a receipt, and whether the response may be published."""
-    consultation, survey, draft = _journey(slug)
-    draft = _draft(consultation, draft)
-    _require_all_pages(consultation, survey, draft)
-    form = AboutYouForm(data=draft.details or {})
-    if form.validate_on_submit():
-        services.update_details(draft, form.details())
-        db.session.commit()
-        return redirect(url_for(".check", slug=slug))
-    status = 400 if form.is_submitted() else 200
-    back = journey.previous_page_number(survey, len(survey.pages) + 1, draft.answers or {})
-    return render_template(
-        "responses/about_you.html",
-        consultation=consultation,
-        form=form,
-        back_url=url_for(".page", slug=slug, n=back) if back else url_for(".start", slug=slug),
-    ), status
-
-
 def _summary(consultation, survey, draft):
     """The rows of "Check your answers": each shown question with its answer and a change link."""
     answers = draft.answers or {}
@@ -292,7 +274,7 @@ def _summary(consultation, survey, draft):
         rows = []
         change = None
         for question in journey.visible_questions(survey_page, answers):
-            change = change or url_for(".page", slug=consultation.slug, n=number, **{"return": "check"})
+            change = change or _page_url(consultation.slug, number, **{"return": "check"})
             rows.append(
                 {
                     "question": question.text,
@@ -325,22 +307,21 @@ def _answer_text(question, value):
 @requires(PUBLIC)
 @limiter.limit(response_rate_limit, methods=["POST"])
 def check(slug):
-    """Check your answers, then send: one transaction, the deadline checked on the server."""
+    """Check your answers, say whether they may be published, then send: one transaction, the
+    deadline checked on the server."""
     consultation, survey, draft = _journey(slug)
     # A response already sent from this browser has no draft left (the same transaction deleted
     # it), so _draft sends a second "Send" to the confirmation.
     draft = _draft(consultation, draft)
     _require_all_pages(consultation, survey, draft)
-    if (draft.details or {}).get("publish_consent") not in PublishConsent.__members__:
-        return redirect(url_for(".about_you", slug=slug))
-    form = SubmitForm()
+    form = SendResponseForm(data=draft.details or {})
     if form.validate_on_submit():
-        return _submit(consultation, survey, draft, honeypot=bool((form.website.data or "").strip()))
+        return _submit(consultation, survey, draft, form.details(), honeypot=bool((form.website.data or "").strip()))
     try:
         journey.validate_all(survey, draft.answers or {})
     except journey.DraftIncomplete as problem:
         flash("Check your answers on this page.", "error")
-        return redirect(url_for(".page", slug=slug, n=problem.page))
+        return redirect(_page_url(slug, problem.page))
     status = 400 if form.is_submitted() else 200
     return render_template(
         "responses/check.html",
@@ -349,17 +330,16 @@ def check(slug):
         details=draft.details or {},
         sections=_summary(consultation, survey, draft),
         RespondentType=RespondentType,
-        PublishConsent=PublishConsent,
     ), status
 
 
-def _submit(consultation, survey, draft, *, honeypot):
+def _submit(consultation, survey, draft, details, *, honeypot):
     slug = consultation.slug
     key = draft.key
     network = services.network_hash(request.remote_addr, current_app.config["SECRET_KEY"])
     for _attempt in range(REFERENCE_ATTEMPTS):
         try:
-            response = services.submit(consultation, survey, draft, network=network, honeypot=honeypot)
+            response = services.submit(consultation, survey, draft, details=details, network=network, honeypot=honeypot)
             receipt = {"email": response.email, "reference": response.reference, "at": response.submitted_at}
             db.session.commit()
             break
@@ -369,9 +349,8 @@ def _submit(consultation, survey, draft, *, honeypot):
         except journey.DraftIncomplete as problem:
             db.session.rollback()
             flash("Check your answers on this page.", "error")
-            if problem.page:
-                return redirect(url_for(".page", slug=slug, n=problem.page))
-            return redirect(url_for(".about_you", slug=slug))
+            # Page 0: the draft has no consent to the privacy notice, asked on the first page.
+            return redirect(_page_url(slug, problem.page or 1))
         except IntegrityError:
             # Either the same draft was sent twice at once, or (rarely) the reference was taken.
             db.session.rollback()

@@ -103,22 +103,20 @@ def answer_up_to_check(browser, live_server, page, slug, name, *, javascript, sc
     expect(page.get_by_role("heading", level=1)).to_have_text("Respond to the consultation")
     if scan:
         assert_accessible(page, f"{name}-start")
-    page.get_by_role("button", name="Start now").click()
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Confirm that you have read the privacy notice")
+    # The start page asks for consent and how the resident responds, with the survey's first page.
+    expect(page.get_by_text("Page 1 of 3")).to_be_visible()
+    page.get_by_label("How many times last year?").fill("lots")
+    page.get_by_role("button", name="Continue").click()
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_contain_text("Confirm that you have read the privacy notice")
+    expect(summary).to_contain_text("Select whether you are responding as an individual")
+    expect(summary).to_contain_text("Select an answer to: Which urgent")
+    expect(summary).to_contain_text("Enter a whole number")
+    assert page.title().startswith("Error: ")
     if scan:
         assert_accessible(page, f"{name}-start-error")
     page.get_by_label("I have read the privacy notice").check()
     page.get_by_label("As an individual").check()
-    page.get_by_role("button", name="Start now").click()
-
-    expect(page.get_by_text("Page 1 of 3")).to_be_visible()
-    page.get_by_label("How many times last year?").fill("lots")
-    page.get_by_role("button", name="Continue").click()
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Select an answer to: Which urgent")
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter a whole number")
-    assert page.title().startswith("Error: ")
-    if scan:
-        assert_accessible(page, f"{name}-page-error")
     page.get_by_label("Maidstone").check()
     page.get_by_label("How many times last year?").fill("3")
     page.get_by_role("button", name="Continue").click()
@@ -160,15 +158,15 @@ def answer_up_to_check(browser, live_server, page, slug, name, *, javascript, sc
     resumed.get_by_label("Anything else you want to tell us?").fill("Please keep the car park open at night.")
     resumed.get_by_role("button", name="Continue").click()
 
-    expect(resumed.get_by_role("heading", level=1)).to_have_text("About you")
-    if scan:
-        assert_accessible(resumed, f"{name}-about-you")
-    resumed.get_by_label("Your name (optional)").fill("Sam Resident")
-    resumed.get_by_label("Email address (optional)").fill("sam@example.org")
-    resumed.get_by_label("Yes, publish it without my name").check()
-    resumed.get_by_role("button", name="Continue").click()
     expect(resumed.get_by_role("heading", level=1)).to_have_text("Check your answers before sending your response")
     return resumed
+
+
+def about_you(page):
+    """Name, email for the receipt and the publishing choice, at the foot of "Check your answers"."""
+    page.get_by_label("Your name (optional)").fill("Sam Resident")
+    page.get_by_label("Email address (optional)").fill("sam@example.org")
+    page.get_by_label("Yes, publish it without my name").check()
 
 
 def _journey(browser, live_server, page, name, *, javascript):
@@ -186,6 +184,11 @@ def _journey(browser, live_server, page, name, *, javascript):
     expect(resumed.get_by_role("heading", level=1)).to_have_text("Check your answers before sending your response")
     expect(resumed.locator(".nhsuk-summary-list").nth(1)).to_contain_text("5")
 
+    resumed.get_by_role("button", name="Send response").click()
+    expect(resumed.locator(".nhsuk-error-summary")).to_contain_text("Select whether we can publish your response")
+    assert_accessible(resumed, f"{name}-check-error")
+    assert response_count(live_server, consultation_id) == 0
+    about_you(resumed)
     with mail.record_messages() as outbox:
         resumed.get_by_role("button", name="Send response").click()
         expect(resumed.get_by_role("heading", name="Response sent")).to_be_visible()
@@ -209,6 +212,7 @@ def test_after_the_deadline_the_same_attempt_is_refused(browser, live_server, pa
     resumed = answer_up_to_check(
         browser, live_server, page_without_js, slug, "response-late", javascript=False, scan=False
     )
+    about_you(resumed)
     close_now(live_server, consultation_id)
     resumed.get_by_role("button", name="Send response").click()
     expect(resumed.get_by_role("heading", level=1)).to_have_text("This consultation has closed")

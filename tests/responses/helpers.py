@@ -92,9 +92,16 @@ def post_page(client, url, data):
     return client.post(url, data={"csrf_token": token, **data})
 
 
+def page_one(q, used=0):
+    """The first page's answers: a centre (``used`` picks which; 0 is Maidstone) and three visits."""
+    return {f"q{q.used.id}": str(q.used.options[used].id), f"q{q.times.id}": "3"}
+
+
 def start(client, q, **data):
-    values = {"consent": "y", "respondent_type": "individual", **data}
-    return post_page(client, respond_url(q), values)
+    """POST the start page: consent, as an individual, and the first page's answers (``data`` overrides;
+    a value of None leaves that field out)."""
+    values = {"consent": "y", "respondent_type": "individual", **page_one(q), **data}
+    return post_page(client, respond_url(q), {k: v for k, v in values.items() if v is not None})
 
 
 def views_answers(q, **overrides):
@@ -113,19 +120,22 @@ def views_answers(q, **overrides):
     return {k: v for k, v in values.items() if v is not None}
 
 
-def complete_to_check(client, q, *, email="", used=0, views=None):
-    """Answer every page and about-you; return the check page response."""
-    start(client, q)
-    post_page(client, respond_url(q, "/page/1"), {f"q{q.used.id}": str(q.used.options[used].id), f"q{q.times.id}": "3"})
+def complete_to_check(client, q, *, used=0, views=None):
+    """Answer every page; return the check page response."""
+    start(client, q, **page_one(q, used))
     if used == 0:
         post_page(client, respond_url(q, "/page/2"), {f"q{q.why.id}": "It is nearer to my work."})
     post_page(client, respond_url(q, "/page/3"), views or views_answers(q))
     post_page(
         client, respond_url(q, "/page/4"), {f"q{q.age.id}": str(q.age.options[1].id), f"q{q.district.id}": "me14"}
     )
-    post_page(client, respond_url(q, "/about-you"), {"name": "", "email": email, "publish_consent": "anonymous"})
     return client.get(respond_url(q, "/check"))
 
 
+#: What "Send response" on the check page needs besides the CSRF token: the publishing choice.
+SEND = {"publish_consent": "anonymous"}
+
+
 def submit(client, q, **data):
-    return post_page(client, respond_url(q, "/check"), data)
+    """Send the response from the check page (anonymous publishing unless ``data`` says otherwise)."""
+    return post_page(client, respond_url(q, "/check"), {**SEND, **data})

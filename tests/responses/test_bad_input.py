@@ -10,12 +10,11 @@ from sqlalchemy import select
 from engage.responses.models import Response, ResponseDraft
 from tests.conftest import csrf_token_from
 from tests.pages import count_rows, page_title, plain, text_of
-from tests.responses.helpers import complete_to_check, make_survey, post_page, respond_url, start, views_answers
+from tests.responses.helpers import SEND, complete_to_check, make_survey, post_page, respond_url, start, views_answers
 
 
 def _at_page_three(client, q):
-    start(client, q)
-    post_page(client, respond_url(q, "/page/1"), {f"q{q.used.id}": str(q.used.options[2].id)})
+    start(client, q, **{f"q{q.used.id}": str(q.used.options[2].id), f"q{q.times.id}": None})
 
 
 def _bad_inputs(q):
@@ -113,7 +112,10 @@ def test_wrong_answers_are_refused_with_a_clear_message_and_not_saved(client, db
     q = make_survey()
     _at_page_three(client, q)
     name, question, data, page, message = next(c for c in _bad_inputs(q) if c[0] == case)
-    response = post_page(client, respond_url(q, f"/page/{page}"), data)
+    if page == 1:  # the start page: the privacy notice's consent comes with the first page's answers
+        response = post_page(client, respond_url(q), {"consent": "y", "respondent_type": "individual", **data})
+    else:
+        response = post_page(client, respond_url(q, f"/page/{page}"), data)
     assert response.status_code == 400
     assert page_title(response).startswith("Error: ")
     body = text_of(response)
@@ -130,7 +132,6 @@ def test_wrong_answers_are_refused_with_a_clear_message_and_not_saved(client, db
 def test_100000_characters_in_the_long_text_box_are_refused(client, db):
     q = make_survey()
     start(client, q)
-    post_page(client, respond_url(q, "/page/1"), {f"q{q.used.id}": str(q.used.options[0].id)})
     response = post_page(client, respond_url(q, "/page/2"), {f"q{q.why.id}": "y" * 100_000})
     assert response.status_code == 400
     assert "must be 10,000 characters or fewer" in plain(text_of(response))
@@ -139,16 +140,17 @@ def test_100000_characters_in_the_long_text_box_are_refused(client, db):
 
 def test_a_forged_page_order_that_skips_a_required_page_is_refused(client, db):
     q = make_survey()
-    start(client, q)
-    token = csrf_token_from(client.get(respond_url(q, "/page/1")))
+    # Agreed to the privacy notice and saved, without answering the first page.
+    start(client, q, action="save", **{f"q{q.used.id}": None, f"q{q.times.id}": None})
+    token = csrf_token_from(client.get(respond_url(q)))
     response = client.post(respond_url(q, "/page/3"), data={"csrf_token": token, **views_answers(q)})
-    assert response.headers["Location"].endswith("/respond/page/1")
-    assert "Answer the questions on this page first." in text_of(client.get(respond_url(q, "/page/1")))
+    assert response.headers["Location"].endswith("/respond")
+    assert "Answer the questions on this page first." in text_of(client.get(respond_url(q)))
     draft = db.session.scalar(select(ResponseDraft))
     assert draft.answers == {} and draft.furthest_page == 0
     # Nor can the pages after them be reached by posting to the check page.
-    response = client.post(respond_url(q, "/check"), data={"csrf_token": token})
-    assert response.headers["Location"].endswith("/respond/page/1")
+    response = client.post(respond_url(q, "/check"), data={"csrf_token": token, **SEND})
+    assert response.headers["Location"].endswith("/respond")
     assert count_rows(db, Response) == 0
 
 
@@ -163,18 +165,20 @@ def test_a_csrf_token_from_another_session_is_refused(app, client, db):
     complete_to_check(client, q)
     other = app.test_client()
     token = csrf_token_from(other.get(respond_url(q)))
-    response = client.post(respond_url(q, "/check"), data={"csrf_token": token})
+    response = client.post(respond_url(q, "/check"), data={"csrf_token": token, **SEND})
     assert response.status_code == 400
     assert "This form has expired" in text_of(response)
     assert count_rows(db, Response) == 0
-    response = client.post(respond_url(q, "/page/1"), data={"csrf_token": token, f"q{q.times.id}": "9"})
+    response = client.post(
+        respond_url(q),
+        data={"csrf_token": token, "consent": "y", "respondent_type": "individual", f"q{q.times.id}": "9"},
+    )
     assert response.status_code == 400
     assert db.session.scalar(select(ResponseDraft)).answers[str(q.times.id)] == "3"
 
 
 def _resume_link(client, q):
-    start(client, q)
-    post_page(client, respond_url(q, "/page/1"), {f"q{q.times.id}": "2", "action": "save"})
+    start(client, q, action="save", **{f"q{q.used.id}": None, f"q{q.times.id}": "2"})
     return re.search(r'id="resume-link">http://localhost([^<]+)<', text_of(client.get(respond_url(q, "/saved")))).group(
         1
     )
@@ -206,11 +210,11 @@ def test_a_resume_link_stops_working_when_the_consultation_closes(app, client, d
 
 def test_saving_keeps_good_answers_but_still_refuses_bad_ones(client, db):
     q = make_survey()
-    start(client, q)
-    response = post_page(client, respond_url(q, "/page/1"), {f"q{q.times.id}": "many", "action": "save"})
+    response = start(client, q, action="save", **{f"q{q.used.id}": None, f"q{q.times.id}": "many"})
     assert response.status_code == 400
     assert "Enter a whole number" in plain(text_of(response))
-    response = post_page(client, respond_url(q, "/page/1"), {f"q{q.times.id}": "4", "action": "save"})
+    assert count_rows(db, ResponseDraft) == 0
+    response = start(client, q, action="save", **{f"q{q.used.id}": None, f"q{q.times.id}": "4"})
     assert response.headers["Location"].endswith("/respond/saved")
     draft = db.session.scalar(select(ResponseDraft))
     assert draft.answers == {str(q.times.id): "4"} and draft.furthest_page == 0

@@ -13,8 +13,10 @@ from tests.conftest import csrf_token_from
 from tests.pages import count_rows, main_content, page_title, plain, text_of
 from tests.responses.helpers import (
     REFERENCE_RE,
+    SEND,
     complete_to_check,
     make_survey,
+    page_one,
     post_page,
     respond_url,
     start,
@@ -25,20 +27,15 @@ from tests.responses.helpers import (
 
 def test_a_resident_answers_saves_resumes_changes_an_answer_and_gets_a_reference_and_receipt(app, client, db):
     q = make_survey()
+    # The start page: the privacy notice, consent, individual or organisation, and the first page.
     page = client.get(respond_url(q))
     assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
     assert "We keep your answers <strong>safely</strong>." in text_of(page)
+    assert "Which urgent treatment centre have you used?" in text_of(page)
+    assert "Page 1 of 4" in plain(text_of(page))
 
     response = start(client, q)
-    assert response.headers["Location"].endswith("/respond/page/1")
-    page_one = client.get(respond_url(q, "/page/1"))
-    assert page_one.headers["Cache-Control"] == "no-store"
-    assert "Which urgent treatment centre have you used?" in text_of(page_one)
-    assert "Page 1 of 4" in plain(text_of(page_one))
-
-    response = post_page(
-        client, respond_url(q, "/page/1"), {f"q{q.used.id}": str(q.used.options[0].id), f"q{q.times.id}": "3"}
-    )
     assert response.headers["Location"].endswith("/respond/page/2")
     # The show-if question appears because the resident chose Maidstone; one question: it is the heading.
     page_two = client.get(respond_url(q, "/page/2"))
@@ -76,29 +73,21 @@ def test_a_resident_answers_saves_resumes_changes_an_answer_and_gets_a_reference
     response = post_page(
         other, respond_url(q, "/page/4"), {f"q{q.age.id}": str(q.age.options[1].id), f"q{q.district.id}": "me14"}
     )
-    assert response.headers["Location"].endswith("/respond/about-you")
-    post_page(
-        other,
-        respond_url(q, "/about-you"),
-        {"name": "Sam Resident", "email": "sam@example.org", "publish_consent": "named"},
-    )
+    assert response.headers["Location"].endswith("/respond/check")
 
     check = other.get(respond_url(q, "/check"))
     content = plain(main_content(check))
     assert "Check your answers" in content
     assert "Maidstone" in content and "It is nearer to my work." in content and "Parking Buses" in content
-    assert "3 November 2026" in content and "ME14 1RF" in content and "Sam Resident" in content
-    change = re.search(r'href="([^"]*page/1\?return=check[^"]*)"', text_of(check)).group(1)
-    changed = post_page(
-        other,
-        change.replace("&amp;", "&").split("#")[0],
-        {f"q{q.used.id}": str(q.used.options[0].id), f"q{q.times.id}": "7"},
-    )
+    assert "3 November 2026" in content and "ME14 1RF" in content
+    change = re.search(rf'href="([^"]*/respond\?return=check#q{q.times.id})"', text_of(check)).group(1)
+    answers = {"consent": "y", "respondent_type": "individual", **page_one(q), f"q{q.times.id}": "7"}
+    changed = post_page(other, change.split("#")[0], answers)
     assert changed.headers["Location"].endswith("/respond/check")
     assert "7" in plain(main_content(other.get(respond_url(q, "/check"))))
 
     with mail.record_messages() as outbox:
-        response = submit(other, q)
+        response = submit(other, q, name="Sam Resident", email="sam@example.org", publish_consent="named")
     assert response.headers["Location"].endswith("/respond/confirmation")
     confirmation = other.get(respond_url(q, "/confirmation"))
     reference = REFERENCE_RE.search(plain(main_content(confirmation))).group(1)
@@ -136,18 +125,16 @@ def test_a_resident_answers_saves_resumes_changes_an_answer_and_gets_a_reference
 def test_a_hidden_show_if_question_is_skipped_and_its_old_answer_dropped(client, db):
     q = make_survey()
     start(client, q)
-    post_page(client, respond_url(q, "/page/1"), {f"q{q.used.id}": str(q.used.options[0].id)})
     post_page(client, respond_url(q, "/page/2"), {f"q{q.why.id}": "Nearer"})
     # The resident changes their mind: Neither. Page 2 is then skipped, its answer never stored.
-    response = post_page(client, respond_url(q, "/page/1"), {f"q{q.used.id}": str(q.used.options[2].id)})
+    response = start(client, q, **{f"q{q.used.id}": str(q.used.options[2].id)})
     assert response.headers["Location"].endswith("/respond/page/3")
     assert client.get(respond_url(q, "/page/2")).headers["Location"].endswith("/respond/page/3")
     post_page(client, respond_url(q, "/page/3"), views_answers(q))
     post_page(client, respond_url(q, "/page/4"), {})
-    post_page(client, respond_url(q, "/about-you"), {"publish_consent": "no"})
     check = client.get(respond_url(q, "/check"))
     assert "Why did you choose Maidstone?" not in text_of(check)
-    submit(client, q)
+    submit(client, q, publish_consent="no")
     stored = db.session.scalar(select(Response))
     assert q.why.id not in {a.question_id for a in stored.answers}
     assert stored.equality_answers == []
@@ -170,7 +157,7 @@ def test_the_start_page_needs_consent_and_an_organisation_name(client, db):
 
 def test_pages_without_a_draft_send_the_resident_to_the_start(client):
     q = make_survey()
-    for tail in ("/page/1", "/about-you", "/check", "/saved"):
+    for tail in ("/page/1", "/page/2", "/check", "/saved"):
         assert (
             client.get(respond_url(q, tail))
             .headers["Location"]
@@ -178,21 +165,23 @@ def test_pages_without_a_draft_send_the_resident_to_the_start(client):
         )
 
 
-def test_about_you_and_check_wait_until_every_page_is_answered(client):
+def test_check_waits_until_every_page_is_answered(client):
     q = make_survey()
     start(client, q)
-    assert client.get(respond_url(q, "/about-you")).headers["Location"].endswith("/respond/page/1")
-    assert client.get(respond_url(q, "/check")).headers["Location"].endswith("/respond/page/1")
+    assert client.get(respond_url(q, "/check")).headers["Location"].endswith("/respond/page/2")
 
 
-def test_about_you_needs_a_publishing_choice_and_a_real_email(client):
+def test_sending_needs_a_publishing_choice_and_a_real_email(client, db):
     q = make_survey()
     complete_to_check(client, q)
-    response = post_page(client, respond_url(q, "/about-you"), {"email": "not an email", "publish_consent": "maybe"})
+    response = submit(client, q, email="not an email", publish_consent="maybe")
     assert response.status_code == 400
+    assert page_title(response).startswith("Error: ")
     body = plain(text_of(response))
     assert "Enter an email address in the correct format" in body
     assert "Select whether we can publish your response" in body
+    assert 'value="not an email"' in text_of(response)
+    assert count_rows(db, Response) == 0 and count_rows(db, ResponseDraft) == 1
 
 
 def test_public_page_links_to_the_survey_only_while_open_and_officers_see_the_count(client, login_as, officer, db):
@@ -237,7 +226,7 @@ def test_answers_go_in_with_one_bulk_insert(app, client, db):
 
     event.listen(db.engine, "before_cursor_execute", log)
     try:
-        assert client.post(respond_url(q, "/check"), data={"csrf_token": token}).status_code == 302
+        assert client.post(respond_url(q, "/check"), data={"csrf_token": token, **SEND}).status_code == 302
     finally:
         event.remove(db.engine, "before_cursor_execute", log)
     inserts = [s for s in statements if s[0] == "INSERT"]
@@ -250,10 +239,9 @@ def test_answers_go_in_with_one_bulk_insert(app, client, db):
 
 def test_saving_again_keeps_the_same_private_link(client, db):
     q = make_survey()
-    start(client, q)
-    post_page(client, respond_url(q, "/page/1"), {f"q{q.times.id}": "2", "action": "save"})
+    start(client, q, action="save", **{f"q{q.used.id}": None, f"q{q.times.id}": "2"})
     first = re.search(r'id="resume-link">([^<]+)<', text_of(client.get(respond_url(q, "/saved")))).group(1)
-    post_page(client, respond_url(q, "/page/1"), {f"q{q.times.id}": "5", "action": "save"})
+    start(client, q, action="save", **{f"q{q.used.id}": None, f"q{q.times.id}": "5"})
     second = re.search(r'id="resume-link">([^<]+)<', text_of(client.get(respond_url(q, "/saved")))).group(1)
     assert first == second
     draft = db.session.scalar(select(ResponseDraft))
@@ -267,7 +255,7 @@ def test_officers_words_and_residents_answers_are_shown_as_text_never_markup(cli
     check = complete_to_check(client, q, views=views_answers(q, **{f"q{q.comment.id}": "<b>bold</b> {{7*7}}"}))
     for response in (client.get(respond_url(q)), client.get(respond_url(q, "/page/4")), check):
         assert "<script>alert" not in text_of(response)
-    page_one = text_of(client.get(respond_url(q, "/page/1")))  # a question whose help text is hostile
+    page_one = text_of(client.get(respond_url(q)))  # a question whose help text is hostile
     assert HOSTILE not in page_one and "&lt;script&gt;alert(" in page_one
     assert "&lt;b&gt;bold&lt;/b&gt; {{7*7}}" in text_of(check)
 

@@ -9,17 +9,18 @@ from engage.mail import mail
 from engage.responses.models import Response, ResponseDraft
 from tests.conftest import csrf_token_from
 from tests.pages import count_rows, main_content, plain, text_of
-from tests.responses.helpers import REFERENCE_RE, complete_to_check, make_survey, respond_url, submit
+from tests.responses.helpers import REFERENCE_RE, SEND, complete_to_check, make_survey, respond_url, submit
 
 
 def test_a_response_sent_after_the_closing_time_is_refused_even_if_the_form_was_opened_before(client, db):
     q = make_survey()
     closes_at = q.consultation.closes_at
     with time_machine.travel(closes_at - timedelta(minutes=30), tick=False):
-        check = complete_to_check(client, q, email="late@example.org")
-        token = csrf_token_from(check)
+        token = csrf_token_from(complete_to_check(client, q))
     with time_machine.travel(closes_at, tick=False), mail.record_messages() as outbox:
-        response = client.post(respond_url(q, "/check"), data={"csrf_token": token})
+        response = client.post(
+            respond_url(q, "/check"), data={"csrf_token": token, **SEND, "email": "late@example.org"}
+        )
     assert response.status_code == 410
     body = plain(text_of(response))
     assert "This consultation closed on" in body and "Your answers could not be sent." in body
@@ -33,7 +34,7 @@ def test_a_response_sent_a_second_before_closing_is_kept(client, db):
     with time_machine.travel(closes_at - timedelta(minutes=30), tick=False):
         token = csrf_token_from(complete_to_check(client, q))
     with time_machine.travel(closes_at - timedelta(seconds=1), tick=False):
-        response = client.post(respond_url(q, "/check"), data={"csrf_token": token})
+        response = client.post(respond_url(q, "/check"), data={"csrf_token": token, **SEND})
     assert response.status_code == 302
     assert count_rows(db, Response) == 1
 
@@ -55,10 +56,11 @@ def test_the_deadline_is_checked_by_the_submission_itself(app, db):
 
 def test_a_double_submit_stores_one_response_and_shows_the_same_reference(client, db):
     q = make_survey()
-    token = csrf_token_from(complete_to_check(client, q, email="twice@example.org"))
+    token = csrf_token_from(complete_to_check(client, q))
+    data = {"csrf_token": token, **SEND, "email": "twice@example.org"}
     with mail.record_messages() as outbox:
-        first = client.post(respond_url(q, "/check"), data={"csrf_token": token})
-        second = client.post(respond_url(q, "/check"), data={"csrf_token": token})
+        first = client.post(respond_url(q, "/check"), data=data)
+        second = client.post(respond_url(q, "/check"), data=data)
     assert first.headers["Location"] == second.headers["Location"]
     assert count_rows(db, Response) == 1
     assert len(outbox) == 1
@@ -86,7 +88,7 @@ def test_a_taken_reference_is_retried(client, db, monkeypatch):
     token = csrf_token_from(complete_to_check(client, q))
     references = iter(["AAAA-AAAA", "BBBB-BBBB"])
     monkeypatch.setattr(services, "new_reference", lambda: next(references))
-    assert client.post(respond_url(q, "/check"), data={"csrf_token": token}).status_code == 302
+    assert client.post(respond_url(q, "/check"), data={"csrf_token": token, **SEND}).status_code == 302
     assert sorted(db.session.scalars(select(Response.reference))) == ["AAAA-AAAA", "BBBB-BBBB"]
 
 
@@ -110,10 +112,10 @@ def test_the_honeypot_is_hidden_from_people_and_assistive_technology(client):
 def test_the_same_email_twice_flags_the_second_response(app, db):
     q = make_survey()
     first, second = app.test_client(), app.test_client()
-    complete_to_check(first, q, email="same@example.org")
-    submit(first, q)
-    complete_to_check(second, q, email="Same@Example.org", used=1)
-    submit(second, q)
+    complete_to_check(first, q)
+    submit(first, q, email="same@example.org")
+    complete_to_check(second, q, used=1)
+    submit(second, q, email="Same@Example.org")
     responses = db.session.scalars(select(Response).order_by(Response.id)).all()
     assert len(responses) == 2
     assert not responses[0].flagged
@@ -167,7 +169,7 @@ def test_submissions_are_rate_limited_per_address(make_app):
         for _ in range(3):
             client = app.test_client()
             token = csrf_token_from(complete_to_check(client, q))
-            statuses.append(client.post(respond_url(q, "/check"), data={"csrf_token": token}).status_code)
+            statuses.append(client.post(respond_url(q, "/check"), data={"csrf_token": token, **SEND}).status_code)
         assert statuses == [302, 302, 429]
         assert db.session.query(Response).count() == 2
         assert db.session.query(ResponseDraft).count() == 1
@@ -183,8 +185,8 @@ def test_a_receipt_that_cannot_be_sent_keeps_the_response_and_logs_no_address(cl
 
     monkeypatch.setattr(views, "send_email", refuse)
     q = make_survey()
-    complete_to_check(client, q, email="unlucky.resident@example.org")
-    page = client.get(submit(client, q).headers["Location"])
+    complete_to_check(client, q)
+    page = client.get(submit(client, q, email="unlucky.resident@example.org").headers["Location"])
     assert count_rows(db, Response) == 1
     assert "We could not send your receipt email" in plain(page.get_data(as_text=True))
     assert "SMTPRecipientsRefused" in caplog.text

@@ -10,7 +10,7 @@ from engage.surveys import services as survey_services
 from engage.surveys.models import Question, QuestionKind, Survey
 from tests.conftest import csrf_token_from
 from tests.pages import count_rows, plain, text_of
-from tests.responses.helpers import complete_to_check, make_survey, respond_url, start, submit
+from tests.responses.helpers import SEND, complete_to_check, make_survey, respond_url, start, submit
 
 
 def builder_url(q, rest=""):
@@ -48,10 +48,10 @@ def reword_first_question(app, login_as, officer, q, wording, first_option):
 def test_an_officers_rewording_shows_on_the_residents_next_page(app, client, login_as, officer):
     q = make_survey()
     start(client, q)
-    before = plain(text_of(client.get(respond_url(q, "/page/1"))))
+    before = plain(text_of(client.get(respond_url(q))))
     assert "Which urgent treatment centre have you used?" in before and "Maidstone" in before
     reword_first_question(app, login_as, officer, q, "Which centre did you go to?", "Maidstone (Hermitage Lane)")
-    after = plain(text_of(client.get(respond_url(q, "/page/1"))))
+    after = plain(text_of(client.get(respond_url(q))))
     assert "Which centre did you go to?" in after and "Maidstone (Hermitage Lane)" in after
     assert "Which urgent treatment centre have you used?" not in after
 
@@ -61,11 +61,11 @@ def test_an_edit_shows_even_when_the_clock_stands_still(app, client, login_as, o
     q = make_survey()
     with time_machine.travel(q.consultation.closes_at.replace(microsecond=0) - _days(3), tick=False):
         start(client, q)
-        assert "Which urgent treatment centre" in plain(text_of(client.get(respond_url(q, "/page/1"))))
+        assert "Which urgent treatment centre" in plain(text_of(client.get(respond_url(q))))
         reword_first_question(app, login_as, officer, q, "First wording", "Maidstone")
-        assert "First wording" in plain(text_of(client.get(respond_url(q, "/page/1"))))
+        assert "First wording" in plain(text_of(client.get(respond_url(q))))
         reword_first_question(app, login_as, officer, q, "Second wording", "Maidstone")
-        assert "Second wording" in plain(text_of(client.get(respond_url(q, "/page/1"))))
+        assert "Second wording" in plain(text_of(client.get(respond_url(q))))
 
 
 def _days(n):
@@ -77,7 +77,7 @@ def _days(n):
 def test_a_question_added_then_deleted_by_an_officer_shows_then_goes(app, db, client, login_as, officer):
     q = make_survey()
     start(client, q)
-    client.get(respond_url(q, "/page/1"))
+    client.get(respond_url(q))
     page_id = q.used.page_id
     response = officer_post(
         app,
@@ -87,13 +87,13 @@ def test_a_question_added_then_deleted_by_an_officer_shows_then_goes(app, db, cl
         {"text": "Which bus do you take?", "help_text": ""},
     )
     assert response.status_code == 302, text_of(response)
-    assert "Which bus do you take? (optional)" in plain(text_of(client.get(respond_url(q, "/page/1"))))
+    assert "Which bus do you take? (optional)" in plain(text_of(client.get(respond_url(q))))
     added = db.session.scalar(select(Question).where(Question.text == "Which bus do you take?"))
     response = officer_post(
         app, login_as, officer, builder_url(q, f"/questions/{added.id}/delete"), {}, form_url=builder_url(q)
     )
     assert response.status_code == 302
-    assert "Which bus do you take?" not in plain(text_of(client.get(respond_url(q, "/page/1"))))
+    assert "Which bus do you take?" not in plain(text_of(client.get(respond_url(q))))
 
 
 def test_a_new_privacy_notice_shows_on_the_start_page(app, client, login_as, officer):
@@ -124,7 +124,7 @@ def test_a_draft_is_checked_against_the_survey_as_it_is_now(app, db, client, log
         required=True,
     )
     db.session.commit()
-    response = client.post(respond_url(q, "/check"), data={"csrf_token": token})
+    response = client.post(respond_url(q, "/check"), data={"csrf_token": token, **SEND})
     assert response.status_code == 302 and response.headers["Location"].endswith("/respond/page/3")
     assert count_rows(db, Response) == 0
     assert "What time did you arrive?" in plain(text_of(client.get(respond_url(q, "/page/3"))))
@@ -151,9 +151,9 @@ def test_a_survey_with_responses_still_refuses_orphaning_changes(app, db, client
     # The next resident still sees the question, and a wording fix is still allowed and shown.
     other = app.test_client()
     start(other, q)
-    assert "Which urgent treatment centre have you used?" in plain(text_of(other.get(respond_url(q, "/page/1"))))
+    assert "Which urgent treatment centre have you used?" in plain(text_of(other.get(respond_url(q))))
     reword_first_question(app, login_as, officer, q, "Which centre did you use?", "Maidstone")
-    assert "Which centre did you use?" in plain(text_of(other.get(respond_url(q, "/page/1"))))
+    assert "Which centre did you use?" in plain(text_of(other.get(respond_url(q))))
 
 
 def test_every_kind_of_builder_change_moves_the_surveys_stamp(app, db, officer):
@@ -210,10 +210,10 @@ def test_one_browser_answering_two_consultations_keeps_each_draft_apart(app, db,
     first, second = make_survey(), make_survey()
     start(client, first)
     start(client, second)
-    complete_to_check(client, first, email="")
+    complete_to_check(client, first)
     check_second = client.get(respond_url(second, "/check"))
-    # The second consultation's draft has no answers yet: "check" sends the resident to its first page.
-    assert check_second.status_code == 302 and check_second.headers["Location"].endswith("/respond/page/1")
+    # The second consultation's draft has only its first page: "check" sends the resident to the next.
+    assert check_second.status_code == 302 and check_second.headers["Location"].endswith("/respond/page/2")
     assert submit(client, first).status_code == 302
     confirmation = plain(text_of(client.get(respond_url(first, "/confirmation"))))
     assert "Response sent" in confirmation
