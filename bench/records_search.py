@@ -117,6 +117,19 @@ def _filter_ids(url):
     return topic, place
 
 
+def search_scenarios(url):
+    """The search page's paths per scenario: typical and common words, without and with filters."""
+    topic, place = _filter_ids(url)
+    return {
+        "typical 2 words": _paths(TYPICAL),
+        "typical + type + topic": _paths(TYPICAL, kind="workshop", topic=topic),
+        "typical + place + dates": _paths(TYPICAL, place=place, date_from="2024-01-01", date_to="2025-12-31"),
+        "common words": _paths(COMMON),
+        "common + type + topic": _paths(COMMON, kind="workshop", topic=topic),
+        "common + sensitivity + dates": _paths(COMMON, sensitivity="public", date_from="2022-01-01"),
+    }
+
+
 def average_matches(url, queries):
     """How many records the queries match on average, counted by the full-text index itself."""
     from sqlalchemy import create_engine, text
@@ -146,18 +159,10 @@ def main():
     url = ensure(args.database_url, args.records)
     engine_name = "postgresql" if url.startswith("postgresql") else "sqlite"
     target = 50 if engine_name == "postgresql" else 25
-    topic, place = _filter_ids(url)
     for name, queries in (("typical", TYPICAL), ("common", COMMON)):
         mean, total = average_matches(url, queries)
         print(f"{name} queries match {mean:,.0f} records on average ({100 * mean / total:.3g} %): {queries[:4]}")
-    scenarios = {
-        "typical 2 words": _paths(TYPICAL),
-        "typical + type + topic": _paths(TYPICAL, kind="workshop", topic=topic),
-        "typical + place + dates": _paths(TYPICAL, place=place, date_from="2024-01-01", date_to="2025-12-31"),
-        "common words": _paths(COMMON),
-        "common + type + topic": _paths(COMMON, kind="workshop", topic=topic),
-        "common + sensitivity + dates": _paths(COMMON, sensitivity="public", date_from="2022-01-01"),
-    }
+    scenarios = search_scenarios(url)
     results, floor = {}, {}
     with Server(url, workers=2, app="bench.search_floor:app") as server:
         client = Client(server.port)

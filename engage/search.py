@@ -8,7 +8,8 @@ Speed: ranking every match of a very common word is what makes a naive query slo
 milliseconds at a million records). So the work is bounded: a cheap probe tells whether a query
 matches more than ``EXACT_LIMIT`` records; if not, every match is ranked and counted exactly. If
 so, only the newest ``CANDIDATES`` matches are ranked, counted and faceted, and the page says so.
-On SQLite the filters travel inside the MATCH as tokens of a ``tags`` column (see tags_for).
+On SQLite the filters travel inside the MATCH as tokens of a ``tags`` column (see tags_for), and
+a walk through very common words is bounded to the newest records (see _SQLiteEngine.floor).
 """
 
 import html
@@ -20,10 +21,27 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
+from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import DDL, Column, Integer, MetaData, Table, Text, bindparam, event, func, literal_column, select, text
+from sqlalchemy import (
+    DDL,
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    bindparam,
+    event,
+    func,
+    literal,
+    literal_column,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import True_
 
 from engage.dates import now_utc
 from engage.extensions import db
@@ -46,11 +64,16 @@ MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 #: A query matching at most this many records is ranked, counted and faceted exactly.
 EXACT_LIMIT = 1000
-#: Above EXACT_LIMIT, only this many of the newest matches are ranked and faceted.
-CANDIDATES = 1000
+#: Above EXACT_LIMIT, only this many of the newest matches are ranked and faceted. Reading,
+#: ranking and counting them is most of a search's work: 500 keeps a page near 25 ms.
+CANDIDATES = 500
 #: PostgreSQL, many matches: how many of the newest records are searched (without / with filters).
 PG_WINDOW = 10_000
 PG_WINDOW_FILTERED = 50_000
+#: SQLite: the most posting-list entries a search may step through (about 5-10 ms); see floor.
+WALK_BUDGET = 250_000
+#: SQLite: a word's share of records is measured once per process over this many newest records.
+SHARE_SAMPLE = 10_000
 #: Facet values listed per facet.
 FACET_SIZE = 8
 
@@ -315,10 +338,12 @@ class SearchResult(Pager):
     page: int
     per_page: int
     total: int
-    #: True when the query matched more than EXACT_LIMIT records: counts and facets are over
-    #: the newest CANDIDATES matches only.
+    #: True when the query matched more than EXACT_LIMIT records, or very common words bounded
+    #: the walk: counts and facets are over the newest CANDIDATES matches (or fewer) only.
     total_capped: bool
     has_next: bool
+    #: How many matches a capped search ranks at most: a capped total below it means "at least".
+    candidates: int = 0
     facets: dict = field(default_factory=dict)
     notices: list = field(default_factory=list)
     terms: list = field(default_factory=list)
@@ -368,22 +393,59 @@ class _SQLiteEngine:
         tags = [f"tags : ({' OR '.join(self._quote(t) for t in group)})" for group in groups]
         return {"m": " AND ".join([self._text(parsed), *tags])}
 
-    def score(self):
-        return literal_column("0")
+    def candidates(self, where):
+        """The candidates' query: id, title and tags, all from the index's own row.
 
-    def extra_columns(self):
-        """The candidates carry their tags: the facets are counted from them, with no query."""
-        return [self.table.c.tags.label("tags")]
+        The tags give the facets with no further query; the title gives the ranking (see order).
+        The records table is joined only when a condition needs it (a reviewer's visibility, exact
+        dates): for an officer that saves a row lookup per candidate.
+        """
+        query = select(self.key.label("id"), self.table.c.title, self.table.c.tags).where(self.matches)
+        where = [condition for condition in where if not isinstance(condition, True_)]
+        if where:
+            query = query.join_from(self.table, EngagementRecord.__table__, EngagementRecord.id == self.key)
+        return query.where(*where)
 
     def probe(self, parsed, flt):
         """How many records match the words and tagged filters, counting no further than EXACT_LIMIT + 1."""
         inner = select(literal_column("1")).select_from(self.table).where(self.matches).limit(EXACT_LIMIT + 1)
         return db.session.scalar(select(func.count()).select_from(inner.subquery()), self.params(parsed, flt))
 
-    def floor(self, params, filtered):
-        """No bound needed: filters are inside the MATCH, so the newest-first walk stops after
-        CANDIDATES rows; only the visibility and exact-date checks remain, and most rows pass."""
-        return None
+    def prepare(self):
+        """Nothing to set up on SQLite."""
+
+    def floor(self, parsed, filtered=None):
+        """The oldest record id the index walk may reach, or None for no bound.
+
+        The walk goes newest first and stops after CANDIDATES matches, but FTS5 steps through
+        every entry of each word's posting list on the way: its cost per record passed is about
+        the sum of the words' shares of records. Ordinary words (a few % each) cost little; very
+        common words that seldom meet each other or the filters ("we heard people said", one
+        topic and type) would walk a million records, tens of milliseconds. So the walk is cut
+        where it would pass WALK_BUDGET entries, and the page says that only the newest records
+        were searched. At a million records a query is cut only when its words' shares add up
+        to more than a quarter.
+        """
+        newest = db.session.scalar(select(func.max(EngagementRecord.id)))
+        if newest is None:
+            return None
+        cost = sum(self._share(term, newest) for term in parsed.terms)
+        floor = newest - int(WALK_BUDGET / cost) if cost else 0
+        return floor if floor > 0 else None
+
+    def _share(self, term, newest):
+        """The share of the newest SHARE_SAMPLE records holding ``term``, measured once per process."""
+        shares = current_app.extensions.setdefault("engage_search_shares", {})
+        share = shares.get(term)
+        if share is None:
+            if len(shares) >= 10_000:  # bounded: terms come from users
+                shares.clear()
+            held = db.session.scalar(
+                text("SELECT count(*) FROM record_search WHERE record_search MATCH :m AND rowid > :after"),
+                {"m": self._quote(term), "after": newest - SHARE_SAMPLE},
+            )
+            share = shares[term] = held / min(SHARE_SAMPLE, newest)
+        return share
 
     def order(self, parsed, rows):
         """Ids best first: all words in the title, some in the title, the rest; newest first in each.
@@ -442,9 +504,10 @@ class _PostgreSQLEngine:
     def order(self, parsed, rows):
         return [row.id for row in rows]
 
-    def extra_columns(self):
-        """The candidates carry their filter values as SQLite's tag tokens, so that the facets
-        are counted from them in Python (one index lookup per link row, no facet queries)."""
+    def candidates(self, where):
+        """The candidates' query: id, score, title, and the filter values as SQLite's tag tokens,
+        so that the facets are counted from them in Python (one index lookup per link row, no
+        facet queries)."""
         links = " ".join(
             # Constant names only: no user input reaches this SQL.
             f", (SELECT string_agg('{prefix}' || {column}, ' ') FROM {table.name}"  # noqa: S608  # nosec B608  # constant names only
@@ -455,15 +518,24 @@ class _PostgreSQLEngine:
                 ("o", "organisation_id", record_organisations),
             )
         )
-        return [
-            literal_column(
-                "concat_ws(' ', 'k' || replace(engagement_records.kind, '_', ''),"
-                " 's' || engagement_records.sensitivity,"
-                f" 'y' || extract(year FROM engagement_records.happened_on)::integer{links})"
-            ).label("tags")
-        ]
+        tags = literal_column(
+            "concat_ws(' ', 'k' || replace(engagement_records.kind, '_', ''),"
+            " 's' || engagement_records.sensitivity,"
+            f" 'y' || extract(year FROM engagement_records.happened_on)::integer{links})"
+        ).label("tags")
+        return (
+            select(self.key.label("id"), self.score().label("score"), EngagementRecord.title, tags)
+            .select_from(self.table.join(EngagementRecord.__table__, EngagementRecord.id == self.key))
+            .where(self.matches, *where)
+        )
 
-    def floor(self, params, filtered):
+    def prepare(self):
+        """No parallel workers for the rest of this transaction: the candidates are a LIMIT walk
+        down the primary key, and starting workers for it costs more than the walk itself (tens
+        of milliseconds on a busy server, against a few)."""
+        db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+
+    def floor(self, parsed, filtered):
         """Search only the newest PG_WINDOW records (more with filters) when the words are common.
 
         A GIN index returns its matches unordered, so a common word means fetching tens of
@@ -524,35 +596,26 @@ def _candidates(eng, parsed, flt, where):
     needs no probe: it asks for CANDIDATES + 1 and so learns whether there were more.
     """
     params = eng.params(parsed, flt)
-    joined = eng.table.join(EngagementRecord.__table__, EngagementRecord.id == eng.key)
-    query = (
-        select(
-            eng.key.label("id"),
-            eng.score().label("score"),
-            EngagementRecord.title,
-            EngagementRecord.kind,
-            EngagementRecord.sensitivity,
-            EngagementRecord.happened_on,
-            *eng.extra_columns(),
-        )
-        .select_from(joined)
-        .where(eng.matches, *where)
-    )
+    query = eng.candidates(where)
+    eng.prepare()
     if eng.one_pass:
-        # The newest-first walk stops after CANDIDATES + 1 rows: one more than that means capped.
+        # The newest-first walk stops after CANDIDATES + 1 rows: one more than that means capped,
+        # as does a bound on the walk (older records were not searched).
+        floor = eng.floor(parsed)
+        if floor is not None:
+            query = query.where(eng.key >= floor)
         rows = db.session.execute(query.order_by(eng.key.desc()).limit(CANDIDATES + 1), params).all()
-        capped = len(rows) > CANDIDATES
+        capped = len(rows) > CANDIDATES or floor is not None
         rows = rows[:CANDIDATES]
-        rows.sort(key=lambda row: (row.score, -row.id))
         return eng.order(parsed, rows), capped, rows
     exact = eng.probe(parsed, flt) <= EXACT_LIMIT
     floor = None
     if not exact:
-        floor = eng.floor(params, filtered=bool(_tag_groups(flt)))
+        floor = eng.floor(parsed, filtered=bool(_tag_groups(flt)))
         if floor is not None:
             query = query.where(eng.key >= floor)
         query = query.order_by(eng.key.desc()).limit(CANDIDATES)
-    rows = db.session.execute(query, params).all()
+    rows = db.session.execute(query.where(*_links(flt, floor)), params).all()
     capped = not exact and (floor is not None or len(rows) >= CANDIDATES)  # fewer: every match was seen
     rows.sort(key=lambda row: (row.score, -row.id))
     return eng.order(parsed, rows), capped, rows
@@ -587,8 +650,32 @@ def _where(user, flt, eng):
     if eng.one_pass:
         # SQLite: these filters are tag tokens inside the MATCH already (see _tag_groups); checking
         # them again per candidate would cost an EXISTS on the link tables for every row.
-        flt = replace(flt, kind="", sensitivity="", place_id=None, topic_id=None, organisation_id=None)
-    return conditions(user, replace(flt, q=""))
+        flt = replace(flt, kind="", sensitivity="")
+    # The link filters are added by _candidates once the window is known (see _links), or not at all.
+    return conditions(user, replace(flt, q="", place_id=None, topic_id=None, organisation_id=None))
+
+
+def _links(flt, floor):
+    """PostgreSQL: the place, topic and organisation filters, each reading only the window's links.
+
+    With a plain EXISTS the planner hashes every link of the topic (a hundred thousand at a
+    million records) to meet a window of a few thousand; bounded by ``floor`` it reads the
+    window's links from the primary key instead.
+    """
+    from engage.stakeholders.queries import place_and_descendants
+
+    wanted = []
+    for table, column, values in (
+        (record_places, "place_id", place_and_descendants(flt.place_id) if flt.place_id else None),
+        (record_topics, "topic_id", [flt.topic_id] if flt.topic_id else None),
+        (record_organisations, "organisation_id", [flt.organisation_id] if flt.organisation_id else None),
+    ):
+        if values:
+            links = select(table.c.record_id).where(table.c[column].in_(values))
+            if floor is not None:
+                links = links.where(table.c.record_id >= floor)
+            wanted.append(EngagementRecord.id.in_(links))
+    return wanted
 
 
 def matching_ids(user, flt):
@@ -638,35 +725,45 @@ def _facets_from_tags(rows):
         elif token in _SENSITIVITY_OF_TAG:
             levels[_SENSITIVITY_OF_TAG[token]] = n
     facets = _column_facets(kinds, levels, years)
-    names_of = {}
-    for name, head, model in (("topic", "t", Topic), ("place", "p", Place), ("organisation", "o", Organisation)):
+    names_of = {"t": {}, "p": {}, "o": {}}
+    named = [
+        select(literal(head).label("head"), model.id, model.name).where(model.id.in_(links[head]))
+        for head, model in (("t", Topic), ("p", Place), ("o", Organisation))
+        if links[head]
+    ]
+    if named:  # the names in one query
+        for head, value, label in db.session.execute(union_all(*named)):
+            names_of[head][value] = label
+    for name, head in (("topic", "t"), ("place", "p"), ("organisation", "o")):
         counts = links[head]
-        names = (
-            dict(db.session.execute(select(model.id, model.name).where(model.id.in_(counts))).all()) if counts else {}
-        )
-        names_of[head] = names
-        ranked = sorted(((counts[i], label, i) for i, label in names.items()), key=lambda v: (-v[0], v[1]))
+        ranked = sorted(((counts[i], label, i) for i, label in names_of[head].items()), key=lambda v: (-v[0], v[1]))
         facets[name] = [FacetValue(str(i), label, n) for n, label, i in ranked[:FACET_SIZE]]
     return facets, names_of
 
 
-def _hit_record(row, names_of):
-    """The record of a hit from its candidate row; its places and topics by name, as on the record."""
-    linked = {"p": [], "t": []}
-    for token in (row.tags or "").split():
-        if token[0] in linked:
-            value = int(token[1:])
-            if value in names_of[token[0]]:
-                linked[token[0]].append(Named(value, names_of[token[0]][value]))
-    return HitRecord(
-        id=row.id,
-        title=row.title,
-        kind=RecordKind(row.kind),
-        sensitivity=Sensitivity(row.sensitivity),
-        happened_on=row.happened_on,
-        places=sorted(linked["p"], key=lambda n: n.name),
-        topics=sorted(linked["t"], key=lambda n: n.name),
-    )
+def _hit_records(ids, tags_of, names_of):
+    """The records of a page of hits, by id: their columns in one query (the candidates carry
+    only what ranking and facets need), their places and topics by name from the tags."""
+    columns = (EngagementRecord.id, EngagementRecord.title, EngagementRecord.kind, EngagementRecord.sensitivity)
+    rows = db.session.execute(select(*columns, EngagementRecord.happened_on).where(EngagementRecord.id.in_(ids)))
+    records = {}
+    for row in rows:
+        linked = {"p": [], "t": []}
+        for token in (tags_of[row.id] or "").split():
+            if token[0] in linked:
+                value = int(token[1:])
+                if value in names_of[token[0]]:
+                    linked[token[0]].append(Named(value, names_of[token[0]][value]))
+        records[row.id] = HitRecord(
+            id=row.id,
+            title=row.title,
+            kind=row.kind,
+            sensitivity=row.sensitivity,
+            happened_on=row.happened_on,
+            places=sorted(linked["p"], key=lambda n: n.name),
+            topics=sorted(linked["t"], key=lambda n: n.name),
+        )
+    return records
 
 
 def search(user, flt, page=1, per_page=25):
@@ -675,7 +772,9 @@ def search(user, flt, page=1, per_page=25):
     :param flt: a RecordFilter; ``flt.q`` holds the words, the other fields narrow the results.
     """
     parsed = parse(flt.q)
-    result = SearchResult(hits=[], page=page, per_page=per_page, total=0, total_capped=False, has_next=False)
+    result = SearchResult(
+        hits=[], page=page, per_page=per_page, total=0, total_capped=False, has_next=False, candidates=CANDIDATES
+    )
     result.terms = parsed.terms
     if parsed.shortened:
         result.notices.append(
@@ -696,12 +795,13 @@ def search(user, flt, page=1, per_page=25):
     page_ids = page_ids[:per_page]
     if not page_ids:
         return result
-    by_id = {row.id: row for row in rows}
-    records = {i: _hit_record(by_id[i], names_of) for i in page_ids}
+    page_set = set(page_ids)
+    records = _hit_records(page_ids, {row.id: row.tags for row in rows if row.id in page_set}, names_of)
     snippets = eng.snippets(parsed, page_ids)
     for record_id in page_ids:
+        record = records.get(record_id)
+        if record is None:  # deleted since the candidates were read
+            continue
         title, body = snippets.get(record_id, ("", ""))
-        result.hits.append(
-            Hit(records[record_id], mark(title) if title else Markup.escape(records[record_id].title), mark(body))
-        )
+        result.hits.append(Hit(record, mark(title) if title else Markup.escape(record.title), mark(body)))
     return result

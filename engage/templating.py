@@ -1,5 +1,7 @@
 """Template globals and filters: permission checks, navigation by role, London dates."""
 
+import secrets
+
 from flask import current_app, request, url_for
 from flask_login import AnonymousUserMixin, current_user
 
@@ -67,8 +69,10 @@ def fragment(name, caller):
     """The HTML of a ``{% call fragment(name) %}`` block, rendered once per process and reused.
 
     For page parts that depend only on the app's fixed URLs (asset links, the footer, the skip link,
-    the header an anonymous visitor sees): the NHS.UK macros that draw them cost milliseconds on
-    every page. Never for anything that varies by visitor or request (a CSP nonce, a CSRF token).
+    the header an anonymous visitor sees) or on what ``name`` holds (a signed-in header is keyed by
+    the account and the navigation): the NHS.UK macros that draw them cost milliseconds on every
+    page. Never for anything that varies by request (a CSP nonce, a CSRF token): base.html puts the
+    header's sign-out form in after, in place of ``header_slot``.
     The key includes the script root, the one part of ``url_for`` that could differ by request.
     With template auto-reload (development) every page renders afresh, so edits show at once.
     """
@@ -104,6 +108,8 @@ def init_app(app):
     # A global, not a context variable: imported macros (macros/forms.html) see globals only.
     app.jinja_env.globals["field_kind"] = field_kind
     app.jinja_env.globals["fragment"] = fragment
+    # Unguessable, so no text a user writes (their name, in the same header) can stand in for it.
+    app.jinja_env.globals["header_slot"] = f"engage-slot-{secrets.token_hex(16)}"
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(format_london, "london")
     app.add_template_filter(lambda v: format_london(v, "%-d %B %Y"), "london_date")

@@ -264,6 +264,25 @@ def test_a_very_common_query_ranks_only_the_newest_matches_and_says_so(app, db, 
     assert "come from the newest matches only" in html and "4+" in html
 
 
+def test_a_walk_through_very_common_words_stops_at_the_newest_records_and_says_so(
+    app, db, officer, officer_client, monkeypatch
+):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL bounds common words with its own window (see the test above)")
+    # A budget of 4 posting entries: a word in every record may walk the newest 4 records only,
+    # a word in a tenth of them 40 (all ten records here), so it is searched exactly.
+    monkeypatch.setattr(search, "WALK_BUDGET", 4)
+    records = [factories.EngagementRecordFactory(title=f"Common word {i}") for i in range(10)]
+    records[0].title = "Common word and a rare one"
+    db.session.commit()
+    result = search.search(officer, RecordFilter(q="common"))
+    assert result.total_capped
+    assert sorted(hit.record.id for hit in result.hits) == sorted(r.id for r in records[-5:])
+    assert "come from the newest matches only" in page(officer_client, q="common")
+    rare = search.search(officer, RecordFilter(q="rare"))
+    assert [hit.record.id for hit in rare.hits] == [records[0].id] and not rare.total_capped
+
+
 def test_the_index_rebuild_command_reindexes_every_record(app, db, runner):
     record = factories.EngagementRecordFactory(title="Rebuilt")
     db.session.commit()

@@ -42,3 +42,22 @@ def test_header_is_drawn_for_whoever_is_looking(app, client, login_as):
     assert "Staff sign in" in again
     assert "Officer Olu" not in again
     assert "Sign out" not in again
+
+
+def test_a_kept_signed_in_header_carries_each_session_its_own_name_and_sign_out_token(app, login_as):
+    """The signed-in header is drawn once per account and navigation, its sign-out form per request."""
+    from tests.factories import UserFactory
+
+    first, second = app.test_client(), app.test_client()
+    login_as(UserFactory(name="Officer Olu"), on=first)
+    login_as(UserFactory(name="Officer Ada"), on=second)
+    pages = [c.get("/").get_data(as_text=True) for c in (first, second, first, second)]
+    assert "Officer Olu" in pages[2] and "Officer Ada" not in pages[2]
+    assert "Officer Ada" in pages[3] and "Officer Olu" not in pages[3]
+    assert all("engage-slot-" not in page for page in pages)
+    token = re.compile(r'nhsuk-header__account-form.*?name="csrf_token" type="hidden" value="([^"]+)"', re.S)
+    first_token, second_token = token.search(pages[2]).group(1), token.search(pages[3]).group(1)
+    assert first_token != second_token
+    assert second.post("/account/sign-out", data={"csrf_token": first_token}).status_code == 400
+    assert first.post("/account/sign-out", data={"csrf_token": first_token}).status_code == 302
+    assert "Staff sign in" in first.get("/").get_data(as_text=True)

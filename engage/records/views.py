@@ -1,5 +1,7 @@
 """Engagement record pages: the list, logging a record, reading and editing one."""
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -34,6 +36,8 @@ from engage.stakeholders.models import Organisation
 from engage.stakeholders.queries import programme_groups
 
 bp = Blueprint("records", __name__, url_prefix="/records")
+#: The characters Werkzeug's url_for leaves unescaped in a query string.
+QUERY_SAFE = "!$'()*,/:;?@"
 
 
 def _form_context():
@@ -76,17 +80,19 @@ def index():
 def _link_facets(facets):
     """Give each facet value the link that adds it to the current filters (a new search: page 1).
 
-    Built here rather than in the template: dozens of links per page cost far less in Python.
+    Built here rather than in the template, with url_for once: its query string is the same
+    urlencode (Werkzeug's safe characters), and dozens of links per page cost far less so.
     """
     args = request.args.to_dict()
     args.pop("page", None)
+    base = url_for(".index")
     for name, values in facets.items():
         for value in values:
             if name == "year":
                 added = {"date_from": f"{value.value}-01-01", "date_to": f"{value.value}-12-31"}
             else:
                 added = {name: value.value}
-            value.href = url_for(".index", **{**args, **added})
+            value.href = f"{base}?{urlencode({**args, **added}, safe=QUERY_SAFE)}"
 
 
 @bp.get("/export.<any(csv, xlsx):fmt>")
