@@ -376,11 +376,13 @@ def dispatch(job_id):
 def _lower_priority():
     """Let residents' requests go first: the export runs at a lower CPU priority (Linux: per thread).
 
-    The job's thread or RQ worker process is reniced by EXPORT_NICENESS (default 10), so while a
-    large export runs, web workers sharing the machine keep their speed; the export takes what is left.
+    The job's thread or RQ worker process is reniced by EXPORT_NICENESS (default 10) below its
+    process's own priority, so while a large export runs, web workers sharing the machine keep
+    their speed; the export takes what is left.
     """
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), EXPORT_NICENESS)
+        thread = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + EXPORT_NICENESS))
     except (AttributeError, OSError):  # not Linux, or not permitted: run at normal priority
         log.info("export job runs at normal CPU priority")
 
