@@ -7,7 +7,7 @@ from engage.extensions import db as _db
 from engage.responses.models import Response
 from tests.conftest import csrf_token_from
 from tests.pages import count_rows, plain, text_of
-from tests.responses.helpers import complete_to_check, make_survey, post_page, respond_url
+from tests.responses.helpers import SEND, complete_to_check, make_survey, post_page, respond_url
 
 
 def test_a_full_database_refuses_the_submission_politely_and_keeps_the_draft(client, db):
@@ -23,7 +23,7 @@ def test_a_full_database_refuses_the_submission_politely_and_keeps_the_draft(cli
     connection.execute(text(f"PRAGMA max_page_count = {pages}"))
     _db.session.commit()
     try:
-        refused = client.post(respond_url(q, "/check"), data={"csrf_token": token})
+        refused = client.post(respond_url(q, "/check"), data={"csrf_token": token, **SEND})
     finally:
         _db.session.connection().execute(text("PRAGMA max_page_count = 1073741823"))
         _db.session.commit()
@@ -33,6 +33,6 @@ def test_a_full_database_refuses_the_submission_politely_and_keeps_the_draft(cli
     assert count_rows(db, Response) == 0
     assert _db.session.connection().execute(text("PRAGMA integrity_check")).scalar() == "ok"
     # Space again: the same answers go through from the same check page.
-    sent = client.post(respond_url(q, "/check"), data={"csrf_token": token})
+    sent = client.post(respond_url(q, "/check"), data={"csrf_token": token, **SEND})
     assert sent.status_code == 302
     assert count_rows(db, Response) == 1
