@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 
 from engage.extensions import db as _db
 from tests.auth import put_signed_in
-from tests.responses.helpers import make_survey, respond_url, views_answers
+from tests.responses.helpers import make_survey, page_one, respond_url, views_answers
 from tests.security.hostile import field_values, json_bodies, page_forms, unescaped
 from tests.test_route_matrix import AUDIENCES, MATRIX, ROLES, sample_url_values, seed_sample_objects
 
@@ -87,6 +87,18 @@ def is_refusal(response):
     return is_html(response) and "nhsuk-error-summary" in response.get_data(as_text=True)
 
 
+def fuzz_settings(examples, **extra):
+    """Hypothesis settings of every fuzz: derandomised (stable in CI), no deadline, no example store."""
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        **extra,
+    )
+
+
 class Fuzzer:
     """Signed-in clients per role, the form index, and the checks made on every answer."""
 
@@ -121,12 +133,11 @@ class Fuzzer:
     def answer_survey(self, client):
         """Answer every page of the sample survey up to its check page, so each page shows its form."""
         q = self.survey
-        client.post(respond_url(q), data={"consent": "y", "respondent_type": "individual"})
-        client.post(respond_url(q, "/page/1"), data={f"q{q.used.id}": str(q.used.options[0].id)})
+        client.post(respond_url(q), data={"consent": "y", "respondent_type": "individual", **page_one(q)})
         client.post(respond_url(q, "/page/2"), data={f"q{q.why.id}": "It is nearer to my work."})
         client.post(respond_url(q, "/page/3"), data=views_answers(q))
-        client.post(respond_url(q, "/page/4"), data={f"q{q.age.id}": str(q.age.options[1].id)})
-        client.post(respond_url(q, "/about-you"), data={"name": "", "email": "", "publish_consent": "anonymous"})
+        checked = client.post(respond_url(q, "/page/4"), data={f"q{q.age.id}": str(q.age.options[1].id)})
+        assert checked.status_code == 302 and checked.headers["Location"].endswith("/check"), "survey not answered"
 
     def index_forms(self):
         """Fetch every page of the app once and index its forms by action, POST and GET apart."""
@@ -187,13 +198,7 @@ class Fuzzer:
         client = self.client()
 
         @given(query=field_values(fields))
-        @settings(
-            max_examples=examples,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        )
+        @fuzz_settings(examples)
         def one_search(query):
             FIGURES["inputs"] += 1
             self.check(client.get(action, query_string=query), f"GET {action} as {self.role} with {query!r:.300}")
@@ -214,14 +219,7 @@ class Fuzzer:
             self.answer_survey(client)
 
         @given(body=self.body_strategy(rule, url, method))
-        @settings(
-            max_examples=examples,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            report_multiple_bugs=False,
-        )
+        @fuzz_settings(examples, report_multiple_bugs=False)
         def one_submission(body):
             if rule.endpoint == "responses.check":  # a submitted response ends the journey
                 self.answer_survey(client)
