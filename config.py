@@ -34,6 +34,9 @@ class Config:
     # ignore them, and working them out costs a storage round trip on every limited request. A 429
     # still says Retry-After (engage.errors).
     RATELIMIT_HEADERS_ENABLED = False
+    # Said outright: Flask-Limiter otherwise inherits "enabled" from the last app it served
+    # (one limiter object, many apps in tests).
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     # If the limiter's shared store (Redis) goes down, limits carry on per worker in memory rather
     # than refusing requests: a resident's response must still be taken.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

@@ -121,8 +121,11 @@ OTHER = [
 ]
 PAYLOADS = [p for p, _m in XSS] + SQL + FORMULA + SEARCH_SYNTAX + UNICODE + NUMBERS + OTHER
 MARKERS = sorted({m for _p, m in XSS if m})
-#: A user-supplied link or source that runs script (attribute values are decoded first).
-JS_URL_RE = re.compile(r"""(?:href|src|action|formaction|data)\s*=\s*["']?\s*(?:javascript|data:text/html)""", re.I)
+#: A user-supplied link or source that runs script: an attribute of a real tag (text that merely
+#: reads 'href="javascript:' is escaped text, as its "<" is "&lt;", and runs nothing).
+JS_URL_RE = re.compile(
+    r"""<[a-z][^<>]*?\s(?:href|src|action|formaction|data)\s*=\s*["']?\s*(?:javascript|data:text/html)""", re.I
+)
 
 _edge_character = st.sampled_from(UNICODE) | st.characters(max_codepoint=0x1F) | st.characters()
 _LONG_UNITS = ["a", "<script>alert(1)</script>", "\U0001f4a9", "e\u0301", "\u202e", "' OR 1=1--", "\x00"]
