@@ -10,9 +10,9 @@ preload_app = True
 
 def post_fork(server, worker):
     """Give each worker its own database connections: none opened by the master may be shared."""
-    from engage.extensions import db
-
     app = server.app.wsgi()
-    with app.app_context():
-        for engine in db.engines.values():
-            engine.dispose(close=False)
+    extension = getattr(app, "extensions", {}).get("sqlalchemy")  # any Flask-SQLAlchemy app
+    if extension is not None:
+        with app.app_context():
+            for engine in extension.engines.values():
+                engine.dispose(close=False)
