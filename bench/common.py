@@ -123,3 +123,17 @@ def time_requests(client, path, count):
         if status != 200:
             raise RuntimeError(f"GET {path} answered {status}")
     return samples
+
+
+def print_profile(profiles, callers=None):
+    """Print cProfile results (one or several, added up): by cumulative time, by own time, and
+    optionally the callers of functions matching ``callers``."""
+    import pstats
+
+    stats = pstats.Stats(profiles[0])
+    for extra in profiles[1:]:
+        stats.add(extra)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(30)
+    if callers:
+        stats.print_callers(callers)

@@ -16,7 +16,6 @@ the server's own work shows, since its CPU is not ours).
 import argparse
 import cProfile
 import itertools
-import pstats
 import re
 import statistics
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import percentiles  # noqa: E402
+from bench.common import percentiles, print_profile  # noqa: E402
 from bench.records_generator import ensure  # noqa: E402
 from bench.records_search import search_scenarios  # noqa: E402
 from bench.survey_cpu import Meter  # noqa: E402
@@ -131,11 +130,7 @@ def main():
             f" {sql:10.2f} {statements:6.0f}"
         )
     if profile is not None:
-        stats = pstats.Stats(profile)
-        stats.sort_stats("cumulative").print_stats(45)
-        stats.sort_stats("tottime").print_stats(30)
-        if args.callers:
-            stats.print_callers(args.callers)
+        print_profile([profile], args.callers)
 
 
 if __name__ == "__main__":

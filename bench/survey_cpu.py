@@ -12,7 +12,6 @@ work is outside the measured call.
 
 import argparse
 import cProfile
-import pstats
 import re
 import statistics
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import print_profile  # noqa: E402
 from bench.survey_responses import SECRET_KEY, _limiter_storage, journey_steps, prepare  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -132,13 +132,7 @@ def main():
         print(f"{name:14} {cpu:14.2f} {low:9.2f} {queries:8.0f}")
     print(f"{'journey':14} {total:14.2f} {low_total:9.2f}")
     if args.profile:
-        stats = pstats.Stats(results["profile"][0])
-        for extra in results["profile"][1:]:
-            stats.add(extra)
-        stats.sort_stats("cumulative").print_stats(40)
-        stats.sort_stats("tottime").print_stats(30)
-        if args.callers:
-            stats.print_callers(args.callers)
+        print_profile(results["profile"], args.callers)
 
 
 if __name__ == "__main__":
