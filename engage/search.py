@@ -12,6 +12,7 @@ On SQLite the filters travel inside the MATCH as tokens of a ``tags`` column (se
 a walk through very common words is bounded to the newest records (see _SQLiteEngine.floor).
 """
 
+import functools
 import html
 import json
 import re
@@ -454,17 +455,17 @@ class _SQLiteEngine:
         every record holding the words).
         """
         terms = set(parsed.terms)
+        # Fast path, one C call per title: an ASCII title holding none of the words as substrings has none of them.
+        any_term = re.compile("|".join(re.escape(term) for term in terms)).search
 
         def key(row):
-            title = row.title or ""
-            if title.isascii():  # fast path: a title without the words as substrings has none of them
-                lowered = title.lower()
-                if not any(term in lowered for term in terms):
-                    return (True, True, -row.id)
+            record_id, title = row[0], row[1] or ""
+            if title.isascii() and any_term(title.lower()) is None:
+                return (True, True, -record_id)
             words = set(_folded_words(title))
-            return (not terms <= words, not terms & words, -row.id)
+            return (not terms <= words, not terms & words, -record_id)
 
-        return [row.id for row in sorted(rows, key=key)]
+        return [row[0] for row in sorted(rows, key=key)]
 
     def snippets(self, parsed, ids):
         rows = db.session.execute(
@@ -636,12 +637,28 @@ def _tag_groups(flt):
         groups.append([f"t{flt.topic_id}"])
     if flt.organisation_id:
         groups.append([f"o{flt.organisation_id}"])
-    if flt.date_from or flt.date_to:
-        first = flt.date_from.year if flt.date_from else None
-        last = flt.date_to.year if flt.date_to else now_utc().year + 1
-        if first is not None and 0 <= last - first <= 50:
-            groups.append([f"y{year}" for year in range(first, last + 1)])
+    years = _tag_years(flt)
+    if years:
+        groups.append([f"y{year}" for year in years])
     return groups
+
+
+def _tag_years(flt):
+    """The years a date filter spans, when they are few enough to be tag tokens (else None)."""
+    if not flt.date_from:
+        return None
+    first, last = flt.date_from.year, flt.date_to.year if flt.date_to else now_utc().year + 1
+    return range(first, last + 1) if 0 <= last - first <= 50 else None
+
+
+def _whole_years(flt):
+    """Whether the date filter is whole years that its year tokens say exactly (a year facet's link,
+    "from 1 January 2022"), so the records' own dates need no check: no row lookup per candidate."""
+    return (
+        _tag_years(flt) is not None
+        and (flt.date_from.month, flt.date_from.day) == (1, 1)
+        and (flt.date_to is None or (flt.date_to.month, flt.date_to.day) == (12, 31))
+    )
 
 
 def _where(user, flt, eng):
@@ -651,6 +668,8 @@ def _where(user, flt, eng):
         # SQLite: these filters are tag tokens inside the MATCH already (see _tag_groups); checking
         # them again per candidate would cost an EXISTS on the link tables for every row.
         flt = replace(flt, kind="", sensitivity="")
+        if _whole_years(flt):
+            flt = replace(flt, date_from=None, date_to=None)
     # The link filters are added by _candidates once the window is known (see _links), or not at all.
     return conditions(user, replace(flt, q="", place_id=None, topic_id=None, organisation_id=None))
 
@@ -702,15 +721,29 @@ _KIND_OF_TAG = {f"k{k.value.replace('_', '')}": k for k in RecordKind}
 _SENSITIVITY_OF_TAG = {f"s{s.value}": s for s in Sensitivity}
 
 
+@functools.cache
+def _names_statement():
+    """Topic, place and organisation names by id (bound lists "t", "p", "o"), built once: SQLAlchemy
+    keeps a built statement's cache key, so each search skips building it."""
+    from engage.reference.models import Place, Topic
+    from engage.stakeholders.models import Organisation
+
+    return union_all(
+        *(
+            select(literal(head).label("head"), model.id, model.name).where(
+                model.id.in_(bindparam(head, expanding=True))
+            )
+            for head, model in (("t", Topic), ("p", Place), ("o", Organisation))
+        )
+    )
+
+
 def _facets_from_tags(rows):
     """Facets counted from the candidates' tag tokens (SQLite): one pass in Python, no query.
 
     The tags hold exactly the values the facets count (see tags_for); only the names of the most
     frequent topics, places and organisations are then read, from their own small tables.
     """
-    from engage.reference.models import Place, Topic
-    from engage.stakeholders.models import Organisation
-
     kinds, levels, years = {}, {}, {}
     links = {"t": {}, "p": {}, "o": {}}
     # Counted in C over all the tokens at once; then only the distinct tokens are looked at.
@@ -726,13 +759,8 @@ def _facets_from_tags(rows):
             levels[_SENSITIVITY_OF_TAG[token]] = n
     facets = _column_facets(kinds, levels, years)
     names_of = {"t": {}, "p": {}, "o": {}}
-    named = [
-        select(literal(head).label("head"), model.id, model.name).where(model.id.in_(links[head]))
-        for head, model in (("t", Topic), ("p", Place), ("o", Organisation))
-        if links[head]
-    ]
-    if named:  # the names in one query
-        for head, value, label in db.session.execute(union_all(*named)):
+    if any(links.values()):  # the names in one query
+        for head, value, label in db.session.execute(_names_statement(), {h: list(ids) for h, ids in links.items()}):
             names_of[head][value] = label
     for name, head in (("topic", "t"), ("place", "p"), ("organisation", "o")):
         counts = links[head]

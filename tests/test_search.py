@@ -140,6 +140,26 @@ def test_filters_narrow_a_search_and_facets_count_what_is_left(app, db, officer)
     assert {f.label: f.count for f in narrowed["topic"]} == {"Falls": 1, "Diabetes": 1}
 
 
+def test_date_filters_keep_their_exact_edges_whether_or_not_they_are_whole_years(app, db, officer):
+    days = [date(2023, 12, 31), date(2024, 1, 1), date(2024, 6, 15), date(2024, 12, 31), date(2025, 1, 1)]
+    ids = {}
+    for day in days:
+        ids[day] = factories.EngagementRecordFactory(title=f"Clinic {day}", happened_on=day).id
+    db.session.commit()
+
+    def found(**dates):
+        return sorted(hits(officer, "clinic", **dates))
+
+    # Whole years: the year tokens say it all (SQLite skips the per-record date check).
+    assert found(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31)) == sorted(ids[d] for d in days[1:4])
+    assert found(date_from=date(2024, 1, 1)) == sorted(ids[d] for d in days[1:])
+    # Part years: the records' own dates decide at both edges.
+    assert found(date_from=date(2024, 1, 2), date_to=date(2024, 12, 30)) == [ids[date(2024, 6, 15)]]
+    assert found(date_from=date(2024, 1, 1), date_to=date(2024, 12, 30)) == sorted(ids[d] for d in days[1:3])
+    assert found(date_from=date(2024, 6, 15)) == sorted(ids[d] for d in days[2:])
+    assert found(date_to=date(2024, 1, 1)) == sorted(ids[d] for d in days[:2])
+
+
 def test_the_search_page_keeps_the_query_in_the_url_and_links_facets_that_add_a_filter(app, db, officer_client):
     topic = factories.TopicFactory(name="Maternity")
     record = factories.EngagementRecordFactory(title="Midwife clinic")

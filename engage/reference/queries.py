@@ -43,8 +43,10 @@ def place_choices(exclude=None, include_all=False):
 
 
 def active_topics():
-    """Return the topics still offered for new records, by name."""
-    return db.session.scalars(select(Topic).where(Topic.is_archived.is_(False)).order_by(Topic.name)).all()
+    """Return ``(id, name)`` rows of the topics still offered for new records, by name (for choices)."""
+    return db.session.execute(
+        select(Topic.id, Topic.name).where(Topic.is_archived.is_(False)).order_by(Topic.name)
+    ).all()
 
 
 def all_topics():

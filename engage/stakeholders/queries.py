@@ -55,11 +55,16 @@ class StakeholderFilter:
 
 
 def place_and_descendants(place_id):
-    """Return the id of the place and of every place below it (a filter on West Kent finds its PCNs)."""
+    """Return the id of the place and of every place below it (a filter on West Kent finds its PCNs).
+
+    One query for the whole tree (places are tens, not thousands), walked here.
+    """
+    children = {}
+    for child, parent in db.session.execute(select(Place.id, Place.parent_id).where(Place.parent_id.is_not(None))):
+        children.setdefault(parent, []).append(child)
     ids, frontier = {place_id}, [place_id]
     while frontier:
-        children = db.session.scalars(select(Place.id).where(Place.parent_id.in_(frontier))).all()
-        frontier = [c for c in children if c not in ids]
+        frontier = [c for parent in frontier for c in children.get(parent, ()) if c not in ids]
         ids.update(frontier)
     return sorted(ids)
 
