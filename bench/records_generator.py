@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 CACHE = Path(__file__).resolve().parent / ".cache"
 SEEDS = Path("/work/shared/seeds")
 #: Bump when what is generated changes, so cached databases are rebuilt (per engine).
-VERSION = {"sqlite": 3, "postgresql": 3}
+VERSION = {"sqlite": 3, "postgresql": 4}
 BATCH = 20_000
 #: Distinct word forms drawn from: seed and domain words, then synthetic pronounceable words.
 VOCABULARY_SIZE = 60_000
@@ -181,7 +181,7 @@ def _records(rng, maker, count, first_id, refs):
 
 
 def _documents(records, quotes, links=None):
-    """Index rows made by the app's own engage.search.document_for (and tags_for, for SQLite)."""
+    """Index rows made by the app's own engage.search.document_for (and tags_for, given the links)."""
     from engage.search import document_for, tags_for
 
     by_record = {}
@@ -311,7 +311,8 @@ def load_postgresql(database_url, count, seed=20261123):
             _copy(cur, "record_topics", ["record_id", "topic_id"], topics)
             _copy(cur, "record_organisations", ["record_id", "organisation_id"], orgs)
             _copy(cur, "record_quotes", ["record_id", "text"], quotes)
-            _copy(cur, "record_search", ["record_id", "title", "body"], _documents(records, quotes))
+            links = {"places": _by_record(places), "topics": _by_record(topics), "orgs": _by_record(orgs)}
+            _copy(cur, "record_search", ["record_id", "title", "body", "tags"], _documents(records, quotes, links))
             conn.commit()
         cur.execute(
             "SELECT setval(pg_get_serial_sequence('engagement_records', 'id'), max(id)) FROM engagement_records"

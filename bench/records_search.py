@@ -4,10 +4,12 @@ Serves the real app under gunicorn, signs in, and times GET /records/?q=... (ran
 counts and facets: the page always computes facets) for typical two-word queries and for queries
 of very common words (both chosen from the generator's frequency ranks, see query_sets; the run
 prints how many records each set matches on average), with and without filters, then the requests
-per second at 16 clients. In the same run it serves bench/search_floor.py, a bare WSGI app running
-only the raw full-text query, and measures it the same way: the floor. Finally it times POST
-/records/new (logging a record, which rewrites its index row in the same transaction) with the
-index at full size.
+per second at 16 clients. Each scenario is warmed up first (every query twice over, so both workers'
+per-process caches hold it), and the whole round is repeated (--repeats, floor and app alternating,
+medians quoted: this machine varies by 15-30 % from run to run). In the same run it serves
+bench/search_floor.py, a bare WSGI app running only the raw full-text query, and measures it the
+same way: the floor. Finally it times POST /records/new (logging a record, which rewrites its index
+row in the same transaction) with the index at full size.
 
 Targets (the issue): single-client p95 < 25 ms on SQLite and < 50 ms on PostgreSQL for every
 search scenario; at 16 clients, search rps >= half the floor's rps; logging a record p95 < 50 ms.
@@ -19,6 +21,7 @@ search scenario; at 16 clients, search rps >= half the floor's rps; logging a re
 import argparse
 import itertools
 import re
+import statistics
 import sys
 import threading
 import time
@@ -148,6 +151,56 @@ def average_matches(url, queries):
     return sum(counts) / len(counts), total
 
 
+#: The floor's scenarios: the raw full-text query for typical and for common words.
+FLOOR_SCENARIOS = (("floor: typical", TYPICAL), ("floor: common words", COMMON))
+
+
+def warm(client, paths):
+    """Send every path twice over, so each of the two workers has likely seen each query once: the
+    per-process caches (compiled statements, a word's share of records) are then as in a server
+    that has been up for a while, and the timed requests measure the steady state."""
+    time_paths(client, paths, 4 * len(paths))
+
+
+def single_and_many(port, scenarios, many, args, email=None):
+    """One round: each scenario's single-client latencies, then ``many``'s rate at args.clients (if given)."""
+    client = Client(port)
+    if email:
+        client.sign_in(email)
+    latencies = {}
+    for label, paths in scenarios.items():
+        warm(client, paths)
+        latencies[label] = percentiles(time_paths(client, paths, args.requests))
+    rps = {many: throughput(port, scenarios[many], args.clients, args.seconds, email)} if many else {}
+    return {"latency": latencies, "rps": rps}
+
+
+def app_round(port, scenarios, args):
+    """One round against the app: every scenario as the officer, the unfiltered ones as the reviewer,
+    both rates at args.clients, and logging a record."""
+    result = single_and_many(port, scenarios, "typical 2 words", args, "officer@example.org")
+    unfiltered = {label: paths for label, paths in scenarios.items() if "+" not in label}
+    reviewer = single_and_many(port, unfiltered, None, args, "reviewer@example.org")
+    result["latency"].update({f"{label} (reviewer)": r for label, r in reviewer["latency"].items()})
+    result["rps"]["common words"] = throughput(
+        port, scenarios["common words"], args.clients, args.seconds, "officer@example.org"
+    )
+    client = Client(port)
+    client.sign_in("officer@example.org")
+    result["logging"] = percentiles(time_logging(client, max(50, args.requests // 2)))
+    return result
+
+
+def _medians(rounds, many):
+    """Per scenario, the median over rounds of each percentile; and the median rate of ``many``."""
+    labels = rounds[0]["latency"]
+    latency = {
+        label: {q: statistics.median(r["latency"][label][q] for r in rounds) for q in ("p50", "p95", "p99")}
+        for label in labels
+    }
+    return latency, statistics.median(r["rps"][many] for r in rounds)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", help="PostgreSQL database to use (filled once, then reused)")
@@ -155,6 +208,7 @@ def main():
     parser.add_argument("--requests", type=int, default=200, help="requests per single-client scenario")
     parser.add_argument("--seconds", type=float, default=10, help="duration of each 16-client run")
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--repeats", type=int, default=3, help="rounds, floor and app alternating; medians quoted")
     args = parser.parse_args()
     url = ensure(args.database_url, args.records)
     engine_name = "postgresql" if url.startswith("postgresql") else "sqlite"
@@ -163,34 +217,27 @@ def main():
         mean, total = average_matches(url, queries)
         print(f"{name} queries match {mean:,.0f} records on average ({100 * mean / total:.3g} %): {queries[:4]}")
     scenarios = search_scenarios(url)
-    results, floor = {}, {}
-    with Server(url, workers=2, app="bench.search_floor:app") as server:
-        client = Client(server.port)
-        for label, queries in (("floor: typical", TYPICAL), ("floor: common words", COMMON)):
-            paths = [f"/?{urlencode({'q': q})}" for q in queries]
-            time_paths(client, paths, 10)
-            floor[label] = percentiles(time_paths(client, paths, args.requests))
-        floor_rps = throughput(server.port, [f"/?{urlencode({'q': q})}" for q in TYPICAL], args.clients, args.seconds)
-    with Server(url, workers=2) as server:
-        for email in ("officer@example.org", "reviewer@example.org"):
-            client = Client(server.port)
-            client.sign_in(email)
-            who = "" if email.startswith("officer") else " (reviewer)"
-            for label, paths in scenarios.items():
-                if who and "+" in label:
-                    continue
-                time_paths(client, paths, 10)
-                results[label + who] = percentiles(time_paths(client, paths, args.requests))
-        search_rps = throughput(
-            server.port, scenarios["typical 2 words"], args.clients, args.seconds, "officer@example.org"
+    rounds = {"floor": [], "app": []}
+    floor_paths = {label: [f"/?{urlencode({'q': q})}" for q in queries] for label, queries in FLOOR_SCENARIOS}
+    for repeat in range(args.repeats):
+        with Server(url, workers=2, app="bench.search_floor:app") as server:
+            rounds["floor"].append(single_and_many(server.port, floor_paths, "floor: typical", args))
+        with Server(url, workers=2) as server:
+            rounds["app"].append(app_round(server.port, scenarios, args))
+        print(
+            f"round {repeat + 1}: floor {rounds['floor'][-1]['rps']['floor: typical']:.0f} rps;"
+            f" search {rounds['app'][-1]['rps']['typical 2 words']:.0f} rps typical,"
+            f" {rounds['app'][-1]['rps']['common words']:.0f} rps common",
+            flush=True,
         )
-        common_rps = throughput(
-            server.port, scenarios["common words"], args.clients, args.seconds, "officer@example.org"
-        )
-        client = Client(server.port)
-        client.sign_in("officer@example.org")
-        logging_ = percentiles(time_logging(client, max(50, args.requests // 2)))
-    print(f"\nrecords search, {args.records:,} records, {engine_name}, single client, {args.requests} requests each")
+    floor, floor_rps = _medians(rounds["floor"], "floor: typical")
+    results, search_rps = _medians(rounds["app"], "typical 2 words")
+    common_rps = statistics.median(r["rps"]["common words"] for r in rounds["app"])
+    logging_ = {q: statistics.median(r["logging"][q] for r in rounds["app"]) for q in ("p50", "p95", "p99")}
+    print(
+        f"\nrecords search, {args.records:,} records, {engine_name}, single client, {args.requests} requests each;"
+        f" medians of {args.repeats} rounds (floor and app alternating)"
+    )
     print(f"{'scenario':36} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for label, r in {**floor, **results, "log a record (POST)": logging_}.items():
         print(f"{label:36} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f}")

@@ -96,7 +96,7 @@ SQLITE_DDL = (
 POSTGRESQL_DDL = (
     "CREATE TABLE record_search ("
     " record_id integer PRIMARY KEY REFERENCES engagement_records (id) ON DELETE CASCADE,"
-    " title text NOT NULL, body text NOT NULL,"
+    " title text NOT NULL, body text NOT NULL, tags text NOT NULL DEFAULT '',"
     " document tsvector GENERATED ALWAYS AS"
     " (setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')) STORED)",
     "CREATE INDEX ix_record_search_document ON record_search USING gin (document)",
@@ -165,15 +165,11 @@ def _write_rows(connection, records, deleted_ids):
     )
     if not records:
         return
-    rows = [{"id": r.id, "title": t, "body": b} for r in records for t, b in [document_for(r)]]
-    if dialect == "sqlite":
-        for row, record in zip(rows, records, strict=True):
-            row["tags"] = _tags_of(record)
-        connection.execute(
-            text("INSERT INTO record_search (rowid, title, body, tags) VALUES (:id, :title, :body, :tags)"), rows
-        )
-    else:
-        connection.execute(text("INSERT INTO record_search (record_id, title, body) VALUES (:id, :title, :body)"), rows)
+    rows = [{"id": r.id, "title": t, "body": b, "tags": _tags_of(r)} for r in records for t, b in [document_for(r)]]
+    connection.execute(
+        text(f"INSERT INTO record_search ({key}, title, body, tags) VALUES (:id, :title, :body, :tags)"),  # noqa: S608  # nosec B608  # key is one of two constant column names
+        rows,
+    )
 
 
 def _record_id_of(child):
@@ -488,6 +484,7 @@ class _PostgreSQLEngine:
         Column("record_id", Integer),
         Column("title", Text),
         Column("body", Text),
+        Column("tags", Text),
         Column("document", TSVECTOR),
     )
     key = table.c.record_id
@@ -506,29 +503,14 @@ class _PostgreSQLEngine:
         return [row.id for row in rows]
 
     def candidates(self, where):
-        """The candidates' query: id, score, title, and the filter values as SQLite's tag tokens,
-        so that the facets are counted from them in Python (one index lookup per link row, no
-        facet queries)."""
-        links = " ".join(
-            # Constant names only: no user input reaches this SQL.
-            f", (SELECT string_agg('{prefix}' || {column}, ' ') FROM {table.name}"  # noqa: S608  # nosec B608  # constant names only
-            f" WHERE {table.name}.record_id = engagement_records.id)"
-            for prefix, column, table in (
-                ("p", "place_id", record_places),
-                ("t", "topic_id", record_topics),
-                ("o", "organisation_id", record_organisations),
-            )
-        )
-        tags = literal_column(
-            "concat_ws(' ', 'k' || replace(engagement_records.kind, '_', ''),"
-            " 's' || engagement_records.sensitivity,"
-            f" 'y' || extract(year FROM engagement_records.happened_on)::integer{links})"
-        ).label("tags")
-        return (
-            select(self.key.label("id"), self.score().label("score"), EngagementRecord.title, tags)
-            .select_from(self.table.join(EngagementRecord.__table__, EngagementRecord.id == self.key))
-            .where(self.matches, *where)
-        )
+        """The candidates' query: id, score and tags (the filter values, for the facets), all from
+        the index's own row; the records table is joined only when a condition needs it (a
+        reviewer's visibility, type, sensitivity or dates)."""
+        query = select(self.key.label("id"), self.score().label("score"), self.table.c.tags).where(self.matches)
+        where = [condition for condition in where if not isinstance(condition, True_)]
+        if where:
+            query = query.join_from(self.table, EngagementRecord.__table__, EngagementRecord.id == self.key)
+        return query.where(*where)
 
     def prepare(self):
         """No parallel workers for the rest of this transaction: the candidates are a LIMIT walk
@@ -693,7 +675,7 @@ def _links(flt, floor):
             links = select(table.c.record_id).where(table.c[column].in_(values))
             if floor is not None:
                 links = links.where(table.c.record_id >= floor)
-            wanted.append(EngagementRecord.id.in_(links))
+            wanted.append(_PostgreSQLEngine.key.in_(links))
     return wanted
 
 

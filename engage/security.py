@@ -1,8 +1,11 @@
 """Response headers (CSP with nonces, framing, sniffing, referrer), sessions and the user loader."""
 
+import functools
+
 from flask import abort, request
 from flask_login import current_user
 from flask_talisman import Talisman
+from sqlalchemy import bindparam, select
 
 from engage.extensions import db, login_manager
 
@@ -73,15 +76,32 @@ def load_user(session_user_id):
     """Return the user for a session id ``"<id>.<epoch>"``, or None if it is stale or inactive.
 
     The session itself must also still be current: not signed out, not idle or too old (see
-    engage/accounts/sessions.py).
+    engage/accounts/sessions.py). The user and whether the session was signed out are read in
+    one query: this runs on every signed-in request.
     """
     from engage.accounts import sessions
-    from engage.accounts.models import User
 
     user_id, _, epoch = session_user_id.partition(".")
     if not user_id.isdigit() or not epoch.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_epoch != int(epoch):
+    row = db.session.execute(
+        _user_and_ended_session(), {"user_id": int(user_id), "id_hash": sessions.id_hash() or ""}
+    ).first()
+    if row is None:
         return None
-    return user if sessions.is_current() else None
+    user, ended = row
+    if not user.is_active or user.session_epoch != int(epoch):
+        return None
+    return user if sessions.is_current(signed_out=ended is not None) else None
+
+
+@functools.cache
+def _user_and_ended_session():
+    """The user by id, with the id hash of the session if it was signed out (else NULL)."""
+    from engage.accounts.models import EndedSession, User
+
+    return (
+        select(User, EndedSession.id_hash)
+        .outerjoin(EndedSession, EndedSession.id_hash == bindparam("id_hash"))
+        .where(User.id == bindparam("user_id"))
+    )

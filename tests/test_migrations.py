@@ -82,3 +82,43 @@ def test_upgrading_a_database_with_records_keeps_their_quotes_and_links_on_sqlit
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.pg
+def test_upgrading_postgresql_gives_indexed_records_their_tags_for_facets():
+    from sqlalchemy import text
+
+    from engage import search
+    from engage.permissions import Role
+    from engage.records.models import RecordKind
+    from engage.records.queries import RecordFilter
+    from tests import factories
+
+    app = create_app(
+        type("MigrationConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": os.environ["TEST_DATABASE_URL"]})
+    )
+    with app.app_context():
+        reset_schema(db.engine)
+        upgrade(revision="c3d4e5f60012")  # before the index kept tags
+        place, topic = factories.PlaceFactory(name="Swale"), factories.TopicFactory(name="Falls")
+        officer = factories.UserFactory(role=Role.officer)
+        db.session.commit()
+        db.session.execute(
+            text(
+                "INSERT INTO engagement_records (id, title, kind, happened_on, residents_reached, what_we_heard,"
+                " sensitivity, outcomes, created_at, updated_at) VALUES (7, 'Falls clinic', 'workshop', '2024-05-01', 0,"
+                " 'Ramps.', 'public', '', now(), now())"
+            )
+        )
+        db.session.execute(text("INSERT INTO record_places (record_id, place_id) VALUES (7, :p)"), {"p": place.id})
+        db.session.execute(text("INSERT INTO record_topics (record_id, topic_id) VALUES (7, :t)"), {"t": topic.id})
+        db.session.execute(text("INSERT INTO record_search (record_id, title, body) VALUES (7, 'Falls clinic', '')"))
+        db.session.commit()
+        upgrade()
+        facets = search.search(officer, RecordFilter(q="clinic")).facets
+        counts = {name: {f.label: f.count for f in values} for name, values in facets.items()}
+        assert counts["place"] == {"Swale": 1} and counts["topic"] == {"Falls": 1}
+        assert counts["kind"] == {RecordKind.workshop.label: 1} and counts["year"] == {"2024": 1}
+        db.session.remove()
+        reset_schema(db.engine)
+        db.engine.dispose()

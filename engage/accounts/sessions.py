@@ -37,10 +37,18 @@ def begin():
     session[BEGAN] = session[SEEN] = now
 
 
-def is_current():
+def id_hash():
+    """The hash under which this session's sign-in id would be signed out, or None if it has none."""
+    session_id = session.get(ID)
+    return _hash(session_id) if isinstance(session_id, str) else None
+
+
+def is_current(signed_out):
     """True if this request's session may stay signed in; notes the activity if so.
 
-    A session that ran out tells the user why on the sign-in page it leads to.
+    ``signed_out``: whether the session's id (see id_hash) is an EndedSession, read by the caller
+    with the user in one query. A session that ran out tells the user why on the sign-in page it
+    leads to.
     """
     session_id, began, seen = session.get(ID), session.get(BEGAN), session.get(SEEN)
     if not isinstance(session_id, str) or not isinstance(began, int) or not isinstance(seen, int):
@@ -52,7 +60,7 @@ def is_current():
     idle = current_app.config["SESSION_IDLE_SECONDS"]
     if now - seen > idle:
         return _expired(f"You were signed out after {idle // 60} minutes without activity. Sign in again.")
-    if db.session.get(EndedSession, _hash(session_id)) is not None:
+    if signed_out:
         return False
     if now - seen >= SEEN_GRANULARITY:
         session[SEEN] = now
