@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 CACHE = Path(__file__).resolve().parent / ".cache"
 SEEDS = Path("/work/shared/seeds")
 #: Bump when what is generated changes, so cached databases are rebuilt (per engine).
-VERSION = {"sqlite": 3, "postgresql": 4}
+VERSION = {"sqlite": 3, "postgresql": 5}
 BATCH = 20_000
 #: Distinct word forms drawn from: seed and domain words, then synthetic pronounceable words.
 VOCABULARY_SIZE = 60_000
@@ -294,8 +294,10 @@ def _pg_text(value):
 
 
 def load_postgresql(database_url, count, seed=20261123):
-    """Fill the PostgreSQL database by COPY, with the GIN index built once at the end."""
+    """Fill the PostgreSQL database by COPY, with the GIN indexes built once at the end."""
     import psycopg
+
+    from engage.search import PG_RECENT
 
     refs = _prepare(database_url)
     rng = random.Random(seed)
@@ -320,6 +322,14 @@ def load_postgresql(database_url, count, seed=20261123):
         cur.execute("SELECT setval(pg_get_serial_sequence('record_quotes', 'id'), max(id)) FROM record_quotes")
         cur.execute("SET maintenance_work_mem = '512MB'")
         cur.execute("CREATE INDEX ix_record_search_document ON record_search USING gin (document)")
+        # The newest rows again, as engage.search._write_recent keeps them (index built after).
+        cur.execute("DROP INDEX ix_record_search_recent_document")
+        cur.execute(
+            "INSERT INTO record_search_recent (record_id, title, body, tags) SELECT record_id, title, body, tags"
+            " FROM record_search WHERE record_id > (SELECT max(record_id) FROM record_search) - %s",
+            (PG_RECENT,),
+        )
+        cur.execute("CREATE INDEX ix_record_search_recent_document ON record_search_recent USING gin (document)")
         cur.execute("CREATE TABLE bench_meta (version integer, records integer)")
         cur.execute("INSERT INTO bench_meta VALUES (%s, %s)", (VERSION["postgresql"], count))
         conn.commit()

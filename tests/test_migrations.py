@@ -106,8 +106,8 @@ def test_upgrading_postgresql_gives_indexed_records_their_tags_for_facets():
         db.session.execute(
             text(
                 "INSERT INTO engagement_records (id, title, kind, happened_on, residents_reached, what_we_heard,"
-                " sensitivity, outcomes, created_at, updated_at) VALUES (7, 'Falls clinic', 'workshop', '2024-05-01', 0,"
-                " 'Ramps.', 'public', '', now(), now())"
+                " sensitivity, outcomes, created_at, updated_at)"
+                " VALUES (7, 'Falls clinic', 'workshop', '2024-05-01', 0, 'Ramps.', 'public', '', now(), now())"
             )
         )
         db.session.execute(text("INSERT INTO record_places (record_id, place_id) VALUES (7, :p)"), {"p": place.id})

@@ -284,6 +284,30 @@ def test_a_very_common_query_ranks_only_the_newest_matches_and_says_so(app, db, 
     assert "come from the newest matches only" in html and "4+" in html
 
 
+def test_postgresql_keeps_the_newest_records_rows_in_the_recent_copy_of_the_index(app, db, officer, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the recent copy is PostgreSQL's (SQLite's FTS5 walks newest first)")
+    monkeypatch.setattr(search, "PG_RECENT", 3)
+    monkeypatch.setattr(search, "PG_WINDOW", 3)
+    monkeypatch.setattr(search._PostgreSQLEngine, "probe", lambda self, parsed, flt: 10**6)  # always the window
+
+    def recent():
+        return sorted(db.session.scalars(text("SELECT record_id FROM record_search_recent")))
+
+    records = [factories.EngagementRecordFactory(title=f"Ward visit {i}") for i in range(5)]
+    db.session.commit()
+    assert recent() == sorted(r.id for r in records[-3:])  # the oldest two were pushed out
+    records[-1].title = "Ward visit about parking"
+    records[0].title = "Ward visit about parking too"  # too old for the copy: stays out of it
+    db.session.commit()
+    assert recent() == sorted(r.id for r in records[-3:])
+    assert [hit.record.id for hit in search.search(officer, RecordFilter(q="parking")).hits] == [records[-1].id]
+    db.session.delete(records[-1])
+    db.session.commit()
+    assert recent() == sorted(r.id for r in records[-3:-1])
+    assert search.search(officer, RecordFilter(q="parking")).hits == []
+
+
 def test_a_walk_through_very_common_words_stops_at_the_newest_records_and_says_so(
     app, db, officer, officer_client, monkeypatch
 ):
