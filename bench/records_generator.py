@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 CACHE = Path(__file__).resolve().parent / ".cache"
 SEEDS = Path("/work/shared/seeds")
 #: Bump when what is generated changes, so cached databases are rebuilt (per engine).
-VERSION = {"sqlite": 3, "postgresql": 5}
+VERSION = {"sqlite": 3, "postgresql": 6}
 BATCH = 20_000
 #: Distinct word forms drawn from: seed and domain words, then synthetic pronounceable words.
 VOCABULARY_SIZE = 60_000

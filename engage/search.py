@@ -32,6 +32,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    cast,
     event,
     func,
     literal,
@@ -40,7 +41,7 @@ from sqlalchemy import (
     text,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import True_
 
@@ -105,11 +106,14 @@ POSTGRESQL_DDL = (
     " (setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')) STORED)",
     "CREATE INDEX ix_record_search_document ON record_search USING gin (document)",
     # The newest PG_RECENT records' rows again (see PG_RECENT), kept in step by _write_rows.
+    # Its document also holds the tags as lexemes "#kworkshop", "#t3"..., which no query word can be
+    # (plainto_tsquery never keeps a "#"): filters join the words in the GIN index, as on SQLite.
     "CREATE TABLE record_search_recent ("
     " record_id integer PRIMARY KEY REFERENCES engagement_records (id) ON DELETE CASCADE,"
     " title text NOT NULL, body text NOT NULL, tags text NOT NULL DEFAULT '',"
     " document tsvector GENERATED ALWAYS AS"
-    " (setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')) STORED)",
+    " (setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')"
+    " || array_to_tsvector(string_to_array(regexp_replace(tags, '(\\S+)', '#\\1', 'g'), ' '))) STORED)",
     "CREATE INDEX ix_record_search_recent_document ON record_search_recent USING gin (document)",
 )
 
@@ -526,20 +530,32 @@ class _PostgreSQLEngine:
     key = table.c.record_id
     one_pass = False
 
-    def recent(self):
-        """The same engine on record_search_recent (see PG_RECENT): for the windows of newest records."""
+    #: With the recent copy: the filters as a tsquery of its tag lexemes (see PG_RECENT), or None.
+    tag_query = None
+
+    def recent(self, flt):
+        """The same engine on record_search_recent (see PG_RECENT), for the windows of newest
+        records, with ``flt``'s filters inside the full-text match: the GIN index meets the words
+        with the filters, rather than returning every record in the window with a common word."""
         engine = _PostgreSQLEngine()
         engine.table = _RECENT_TABLE
         engine.key = _RECENT_TABLE.c.record_id
+        groups = _tag_groups(flt)
+        if groups:
+            # Tokens are letters and digits made from validated values (see tags_for); bound, not inlined.
+            engine.tag_query = " & ".join("(" + " | ".join(f"'#{t}'" for t in group) + ")" for group in groups)
         return engine
 
     @property
     def matches(self):
-        return self.table.c.document.op("@@")(
-            func.plainto_tsquery(literal_column("'english'::regconfig"), bindparam("q"))
-        )
+        words = func.plainto_tsquery(literal_column("'english'::regconfig"), bindparam("q"))
+        if self.tag_query is not None:
+            words = words.op("&&")(cast(bindparam("tags"), TSQUERY))
+        return self.table.c.document.op("@@")(words)
 
     def params(self, parsed, flt=None):
+        if self.tag_query is not None:
+            return {"q": parsed.text, "tags": self.tag_query}
         return {"q": parsed.text}
 
     def order(self, parsed, rows):
@@ -640,7 +656,8 @@ def _candidates(eng, parsed, flt, where):
     exact = eng.probe(parsed, flt) <= EXACT_LIMIT
     floor = None
     if not exact:
-        eng = eng.recent()
+        eng = eng.recent(flt)
+        params = eng.params(parsed, flt)
         query = eng.candidates(where)
         floor = eng.floor(parsed, filtered=bool(_tag_groups(flt)))
         if floor is not None:

@@ -308,6 +308,28 @@ def test_postgresql_keeps_the_newest_records_rows_in_the_recent_copy_of_the_inde
     assert search.search(officer, RecordFilter(q="parking")).hits == []
 
 
+def test_postgresql_filters_meet_the_words_in_the_recent_copy_and_no_word_matches_a_tag(app, db, officer, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the recent copy is PostgreSQL's")
+    monkeypatch.setattr(search._PostgreSQLEngine, "probe", lambda self, parsed, flt: 10**6)  # always the window
+    north, south = factories.PlaceFactory(name="North"), factories.PlaceFactory(name="South")
+    quay = factories.PlaceFactory(name="Quay", parent=north)
+    falls = factories.TopicFactory(name="Falls")
+    a = factories.EngagementRecordFactory(title="Ward visit a", kind=RecordKind.workshop, happened_on=date(2025, 3, 1))
+    a.places, a.topics = [quay], [falls]
+    b = factories.EngagementRecordFactory(title="Ward visit b", kind=RecordKind.survey, sensitivity=Sensitivity.public)
+    b.places = [south]
+    db.session.commit()
+    assert hits(officer, "ward", kind="workshop") == [a.id]
+    assert hits(officer, "ward", place_id=north.id, topic_id=falls.id) == [a.id]  # Quay is in North
+    assert hits(officer, "ward", sensitivity="public") == [b.id]
+    assert hits(officer, "ward", date_from=date(2025, 1, 1), date_to=date(2025, 12, 31)) == [a.id]
+    assert hits(officer, "ward", kind="workshop", place_id=south.id) == []
+    # The tags are lexemes no query word can be: searching for one finds nothing.
+    for word in ("kworkshop", f"t{falls.id}", f"p{south.id}", "spublic", "y2025"):
+        assert hits(officer, word) == []
+
+
 def test_a_walk_through_very_common_words_stops_at_the_newest_records_and_says_so(
     app, db, officer, officer_client, monkeypatch
 ):

@@ -5,8 +5,9 @@ alone, instead of joining the records table and three link tables per candidate 
 each, most of a search's buffer reads at a million records).
 
 record_search_recent: the newest 100,000 records' rows again, with their own GIN index, whose
-posting lists are a tenth as long at a million records; searches for common words, which look only
-at a window of the newest records, read it (engage.search.PG_RECENT).
+posting lists are a tenth as long at a million records, and the tags in the document as lexemes
+("#kworkshop", which no query word can be), so filters meet the words in the index; searches for
+common words, which look only at a window of the newest records, read it (engage.search.PG_RECENT).
 
 SQLite's index has had tags from the start, and FTS5 walks newest first: nothing to do there.
 
@@ -49,7 +50,8 @@ def upgrade():
         " record_id integer PRIMARY KEY REFERENCES engagement_records (id) ON DELETE CASCADE,"
         " title text NOT NULL, body text NOT NULL, tags text NOT NULL DEFAULT '',"
         " document tsvector GENERATED ALWAYS AS"
-        " (setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')) STORED)"
+        " (setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')"
+        " || array_to_tsvector(string_to_array(regexp_replace(tags, '(\\S+)', '#\\1', 'g'), ' '))) STORED)"
     )
     op.execute(
         "INSERT INTO record_search_recent (record_id, title, body, tags)"
