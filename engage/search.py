@@ -8,8 +8,11 @@ Speed: ranking every match of a very common word is what makes a naive query slo
 milliseconds at a million records). So the work is bounded: a cheap probe tells whether a query
 matches more than ``EXACT_LIMIT`` records; if not, every match is ranked and counted exactly. If
 so, only the newest ``CANDIDATES`` matches are ranked, counted and faceted, and the page says so.
-On SQLite the filters travel inside the MATCH as tokens of a ``tags`` column (see tags_for), and
-a walk through very common words is bounded to the newest records (see _SQLiteEngine.floor).
+Each index row carries the record's filter values as a ``tags`` column (see tags_for), from which
+the facets are counted with no join. On SQLite the filters travel inside the MATCH as those tokens,
+and a walk through very common words is bounded to the newest records (see _SQLiteEngine.floor).
+On PostgreSQL many matches are searched in a window of the newest records, in a copy of their index
+rows with a GIN index of its own and the tags as lexemes (see PG_RECENT).
 """
 
 import functools
