@@ -4,7 +4,7 @@ Serves the real app under gunicorn, signs in, and times GET /records/?q=... (ran
 counts and facets: the page always computes facets) for typical two-word queries and for queries
 of very common words (both chosen from the generator's frequency ranks, see query_sets; the run
 prints how many records each set matches on average), with and without filters, then the requests
-per second at 16 clients. Each scenario is warmed up first (every query twice over, so both workers'
+per second at 16 clients. Each scenario is warmed up first (every query four times, so both workers'
 per-process caches hold it), and the whole round is repeated (--repeats, floor and app alternating,
 medians quoted: this machine varies by 15-30 % from run to run). In the same run it serves
 bench/search_floor.py, a bare WSGI app running only the raw full-text query, and measures it the
@@ -156,7 +156,7 @@ FLOOR_SCENARIOS = (("floor: typical", TYPICAL), ("floor: common words", COMMON))
 
 
 def warm(client, paths):
-    """Send every path twice over, so each of the two workers has likely seen each query once: the
+    """Send every path four times, so each of the two workers has very likely seen each query: the
     per-process caches (compiled statements, a word's share of records) are then as in a server
     that has been up for a while, and the timed requests measure the steady state."""
     time_paths(client, paths, 4 * len(paths))
