@@ -536,14 +536,14 @@ class _PostgreSQLEngine:
     #: With the recent copy: the filters as a tsquery of its tag lexemes (see PG_RECENT), or None.
     tag_query = None
 
-    def recent(self, flt):
+    def recent(self, groups):
         """The same engine on record_search_recent (see PG_RECENT), for the windows of newest
-        records, with ``flt``'s filters inside the full-text match: the GIN index meets the words
-        with the filters, rather than returning every record in the window with a common word."""
+        records, with the filters' tag ``groups`` (see _tag_groups) inside the full-text match: the
+        GIN index meets the words with the filters, rather than returning every record in the
+        window with a common word."""
         engine = _PostgreSQLEngine()
         engine.table = _RECENT_TABLE
         engine.key = _RECENT_TABLE.c.record_id
-        groups = _tag_groups(flt)
         if groups:
             # Tokens are letters and digits made from validated values (see tags_for); bound, not inlined.
             engine.tag_query = " & ".join("(" + " | ".join(f"'#{t}'" for t in group) + ")" for group in groups)
@@ -659,10 +659,11 @@ def _candidates(eng, parsed, flt, where):
     exact = eng.probe(parsed, flt) <= EXACT_LIMIT
     floor = None
     if not exact:
-        eng = eng.recent(flt)
+        groups = _tag_groups(flt)  # the place filter's descendants are a query: read them once
+        eng = eng.recent(groups)
         params = eng.params(parsed, flt)
         query = eng.candidates(where)
-        floor = eng.floor(parsed, filtered=bool(_tag_groups(flt)))
+        floor = eng.floor(parsed, filtered=bool(groups))
         if floor is not None:
             query = query.where(eng.key >= floor)
         query = query.order_by(eng.key.desc()).limit(CANDIDATES)
