@@ -59,6 +59,29 @@ def test_snippets_mark_the_words_and_escape_hostile_text(app, db, officer_client
         assert "&lt;script&gt;alert(1)&lt;/script&gt; People with <mark>dementia</mark>" in html
 
 
+@pytest.mark.parametrize("walk_per_id", [0, 10**9], ids=["searched-per-id", "walked-between-ids"])
+def test_every_hit_on_every_page_of_a_filtered_search_has_its_snippet(app, db, officer, monkeypatch, walk_per_id):
+    # Records the filter leaves out lie between the hits: the snippets must still be each hit's own,
+    # whichever way SQLite reads them (see _SQLiteEngine.snippets).
+    monkeypatch.setattr(search, "SNIPPET_WALK_PER_ID", walk_per_id)
+    wanted = []
+    for i in range(9):
+        kind = RecordKind.workshop if i % 3 == 0 else RecordKind.meeting
+        record = factories.EngagementRecordFactory(
+            title=f"Session {i}", kind=kind, what_we_heard=f"Record {i} heard that transport to clinics is poor."
+        )
+        if kind == RecordKind.workshop:
+            wanted.append(record)
+    db.session.commit()
+    seen = []
+    for number in (1, 2):
+        result = search.search(officer, RecordFilter(q="transport", kind="workshop"), page=number, per_page=2)
+        for hit in result.hits:
+            assert f"Record {hit.record.title.split()[-1]} heard that <mark>transport</mark>" in str(hit.snippet)
+            seen.append(hit.record.id)
+    assert sorted(seen) == sorted(r.id for r in wanted)
+
+
 def test_a_record_cannot_fake_a_highlight_with_the_sentinel_characters(app, db, officer):
     factories.EngagementRecordFactory(title="Falls \ue002clinic\ue003", what_we_heard="falls")
     db.session.commit()
