@@ -402,6 +402,18 @@ def mark(snippet):
     return Markup(escaped.replace(_HL_OPEN, "<mark>").replace(_HL_CLOSE, "</mark>"))  # noqa: S704  # nosec B704  # html.escape first, then only our <mark> tags
 
 
+#: SQLite: a page's highlighted titles and snippets, searched for id by id or (BETWEEN) by one walk.
+_SNIPPETS = text(
+    "SELECT rowid, highlight(record_search, 0, :a, :b), snippet(record_search, 1, :a, :b, '…', 24)"
+    " FROM record_search WHERE record_search MATCH :m AND rowid IN (SELECT value FROM json_each(:ids))"
+)
+_SNIPPETS_BETWEEN = text(
+    "SELECT rowid, highlight(record_search, 0, :a, :b), snippet(record_search, 1, :a, :b, '…', 24)"
+    " FROM record_search WHERE record_search MATCH :m AND rowid BETWEEN :low AND :high"
+    " AND +rowid IN (SELECT value FROM json_each(:ids))"
+)
+
+
 class _SQLiteEngine:
     """FTS5: each word quoted (so MATCH never sees syntax); filters as tokens in the ``tags`` column.
 
@@ -525,15 +537,7 @@ class _SQLiteEngine:
         walk = (high - low) * self.rarest_share  # entries of the rarest word between them
         by_range = walk <= SNIPPET_WALK_PER_ID * len(ids)
         rows = db.session.execute(
-            text(
-                "SELECT rowid, highlight(record_search, 0, :a, :b),"
-                " snippet(record_search, 1, :a, :b, '…', 24) FROM record_search WHERE record_search MATCH :m"
-                + (
-                    " AND rowid BETWEEN :low AND :high AND +rowid IN (SELECT value FROM json_each(:ids))"
-                    if by_range
-                    else " AND rowid IN (SELECT value FROM json_each(:ids))"
-                )
-            ),
+            _SNIPPETS_BETWEEN if by_range else _SNIPPETS,
             {"m": self._text(parsed), "a": _HL_OPEN, "b": _HL_CLOSE, "ids": json.dumps(ids), "low": low, "high": high},
         )
         return {row[0]: (row[1], row[2]) for row in rows}
