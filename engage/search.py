@@ -854,19 +854,19 @@ def _hit_records(ids, tags_of, names_of):
     columns = (EngagementRecord.id, EngagementRecord.title, EngagementRecord.kind, EngagementRecord.sensitivity)
     rows = db.session.execute(select(*columns, EngagementRecord.happened_on).where(EngagementRecord.id.in_(ids)))
     records = {}
-    for row in rows:
+    for record_id, title, kind, sensitivity, happened_on in rows:
         linked = {"p": [], "t": []}
-        for token in (tags_of[row.id] or "").split():
+        for token in (tags_of[record_id] or "").split():
             if token[0] in linked:
                 value = int(token[1:])
                 if value in names_of[token[0]]:
                     linked[token[0]].append(Named(value, names_of[token[0]][value]))
-        records[row.id] = HitRecord(
-            id=row.id,
-            title=row.title,
-            kind=row.kind,
-            sensitivity=row.sensitivity,
-            happened_on=row.happened_on,
+        records[record_id] = HitRecord(
+            id=record_id,
+            title=title,
+            kind=kind,
+            sensitivity=sensitivity,
+            happened_on=happened_on,
             places=sorted(linked["p"], key=lambda n: n.name),
             topics=sorted(linked["t"], key=lambda n: n.name),
         )
