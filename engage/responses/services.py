@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, delete, insert, or_, select
+from sqlalchemy import bindparam, delete, exists, false, insert, select
 
 from engage import audit
 from engage.consultations.models import ConsultationStatus
@@ -144,14 +144,17 @@ def new_reference():
 
 
 def _duplicates_statement(with_email):
-    recent = (Response.answers_hash == bindparam("digest")) & (Response.network_hash == bindparam("network"))
-    recent = recent & (Response.submitted_at >= bindparam("since"))
-    condition = or_(recent, Response.email == bindparam("email")) if with_email else recent
-    return (
-        select(Response.email, Response.answers_hash, Response.network_hash, Response.submitted_at)
-        .where(Response.consultation_id == bindparam("consultation_id"), condition)
-        .limit(20)
+    """Whether another response gave this email, and whether the same answers came from the same
+    network within DUPLICATE_WINDOW: one row of two booleans (each EXISTS stops at its first match)."""
+    consultation = Response.consultation_id == bindparam("consultation_id")
+    same_answers = exists().where(
+        consultation,
+        Response.answers_hash == bindparam("digest"),
+        Response.network_hash == bindparam("network"),
+        Response.submitted_at >= bindparam("since"),
     )
+    same_email = exists().where(consultation, Response.email == bindparam("email")) if with_email else false()
+    return select(same_email, same_answers)
 
 
 #: Built once with bound parameters (with and without an email): SQLAlchemy keeps their cache keys.
@@ -159,7 +162,7 @@ _DUPLICATES = {with_email: _duplicates_statement(with_email) for with_email in (
 
 
 def _duplicate_reasons(consultation_id, email, answers_digest, network, now):
-    rows = db.session.execute(
+    same_email, same_answers = db.session.execute(
         _DUPLICATES[bool(email)],
         {
             "consultation_id": consultation_id,
@@ -168,11 +171,11 @@ def _duplicate_reasons(consultation_id, email, answers_digest, network, now):
             "since": now - DUPLICATE_WINDOW,
             "email": email,
         },
-    ).all()
+    ).one()
     reasons = []
-    if email and any(row.email == email for row in rows):
+    if same_email:
         reasons.append("Another response to this consultation gave the same email address.")
-    if any(row.answers_hash == answers_digest and row.network_hash == network for row in rows):
+    if same_answers:
         reasons.append("The same answers came from the same network within 10 minutes.")
     return reasons
 
