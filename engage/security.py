@@ -8,6 +8,7 @@ from flask_talisman import Talisman
 from sqlalchemy import bindparam, select
 
 from engage.extensions import db, login_manager
+from engage.validators import as_id, is_digits
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -81,11 +82,12 @@ def load_user(session_user_id):
     """
     from engage.accounts import sessions
 
-    user_id, _, epoch = session_user_id.partition(".")
-    if not user_id.isdigit() or not epoch.isdigit():
+    raw_id, _, epoch = session_user_id.partition(".")
+    user_id = as_id(raw_id)
+    if user_id is None or not is_digits(epoch):
         return None
     row = db.session.execute(
-        _user_and_ended_session(), {"user_id": int(user_id), "id_hash": sessions.id_hash() or ""}
+        _user_and_ended_session(), {"user_id": user_id, "id_hash": sessions.id_hash() or ""}
     ).first()
     if row is None:
         return None
