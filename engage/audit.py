@@ -94,7 +94,7 @@ def insert(actor, action, object_type, object_id, changed=None):
     For the hottest writes (a resident's submission), where adding an ORM entry costs more than the
     statement. Same columns as :func:`record`.
     """
-    db.session.execute(
+    db.session.connection().execute(
         _INSERT,
         {
             "occurred_at": now_utc(),

@@ -183,26 +183,38 @@ def _duplicate_reasons(consultation_id, email, answers_digest, network, now):
 def insert_answers(response, survey, answers):
     """Flush ``response`` and insert its answers (equality answers in their own table)."""
     db.session.flush()
-    _insert_answer_rows(response.id, survey, answers)
+    _insert_answer_rows(response.id, _answer_rows(survey, answers))
 
 
-def _insert_answer_rows(response_id, survey, answers):
-    """Core inserts with every key in every row: one executemany per table, whatever the answer types."""
+#: Built once: SQLAlchemy keeps their cache keys (see _INSERT_RESPONSE).
+_INSERT_ANSWERS = insert(Answer.__table__)
+_INSERT_EQUALITY_ANSWERS = insert(EqualityAnswer.__table__)
+
+
+def _answer_rows(survey, answers):
+    """``(rows, equality_rows)``: Core insert rows with every key in every row, whatever the answer
+    types, with their ``response_id`` still to set."""
     rows, equality_rows = [], []
     for page in survey.pages:
         target = equality_rows if page.is_equality else rows
         for question in page.questions:
             value = answers.get(str(question.id))
             if value is not None:
-                target.extend(_answer_row(response_id, question, value))
-    if rows:
-        db.session.execute(insert(Answer.__table__), rows)
-    if equality_rows:
-        db.session.execute(insert(EqualityAnswer.__table__), equality_rows)
+                target.extend(_answer_row(question, value))
+    return rows, equality_rows
 
 
-def _answer_row(response_id, question, value):
-    base = {"response_id": response_id, "question_id": question.id, "option_id": None, "text": "", "number": None}
+def _insert_answer_rows(response_id, answer_rows):
+    """One executemany per table."""
+    for statement, rows in zip((_INSERT_ANSWERS, _INSERT_EQUALITY_ANSWERS), answer_rows, strict=True):
+        if rows:
+            for row in rows:
+                row["response_id"] = response_id
+            db.session.connection().execute(statement, rows)
+
+
+def _answer_row(question, value):
+    base = {"response_id": None, "question_id": question.id, "option_id": None, "text": "", "number": None}
     if question.kind == QuestionKind.multiple_choice:
         return [{**base, "option_id": int(v)} for v in value]
     if question.kind in (QuestionKind.single_choice, QuestionKind.likert):
@@ -253,7 +265,11 @@ def submit(consultation, survey, draft, *, details=None, network, honeypot=False
     reasons += _duplicate_reasons(consultation.id, email, digest, network, now)
     organisation = details.get("respondent_type") == RespondentType.organisation.value
     reference = new_reference()
-    result = db.session.execute(
+    # Everything is built before the first write: on SQLite the write lock is held from the first
+    # INSERT to the commit, and another worker's submission waits (and sleeps) while it is.
+    answer_rows = _answer_rows(survey, answers)
+    connection = db.session.connection()
+    result = connection.execute(
         _INSERT_RESPONSE,
         {
             "consultation_id": consultation.id,
@@ -274,7 +290,7 @@ def submit(consultation, survey, draft, *, details=None, network, honeypot=False
         },
     )
     response_id = result.inserted_primary_key[0]
-    _insert_answer_rows(response_id, survey, answers)
+    _insert_answer_rows(response_id, answer_rows)
     audit.insert(None, "create", "responses", str(response_id), RESPONSE_AUDIT_FIELDS)
-    db.session.execute(_DELETE_DRAFT, {"draft_id": draft.id})
+    connection.execute(_DELETE_DRAFT, {"draft_id": draft.id})
     return Submitted(response_id, reference, email, now)
