@@ -33,7 +33,7 @@ if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         @event.listens_for(db.engine, "connect")
         def _sqlite_pragmas(connection, _record):
             cursor = connection.cursor()
-            for pragma in ("busy_timeout=5000", "journal_mode=WAL", "synchronous=NORMAL"):
+            for pragma in ("busy_timeout=5000", "journal_mode=WAL", "synchronous=NORMAL", "wal_autocheckpoint=10000"):
                 cursor.execute(f"PRAGMA {pragma}")
             cursor.close()
 

@@ -75,6 +75,14 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
 
+#: WAL pages a commit may leave before it copies them back into the database file (SQLite's default
+#: is 1,000). Under steady writes, other workers' reads keep a checkpoint from finishing, so at 1,000
+#: nearly every later commit checkpoints again, with two fsyncs: 470 fsyncs in 14 s of the survey
+#: benchmark against 55 at 10,000 (and submissions per second up by 3 to 8% over six alternating
+#: runs). The WAL file grows to about 40 MB at most.
+SQLITE_WAL_AUTOCHECKPOINT = 10_000
+
+
 def _set_sqlite_pragmas(busy_timeout_ms):
     def on_connect(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
@@ -83,6 +91,7 @@ def _set_sqlite_pragmas(busy_timeout_ms):
         # WAL lets readers carry on while a response is being written.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_AUTOCHECKPOINT}")
         cursor.close()
 
     return on_connect

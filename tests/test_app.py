@@ -44,7 +44,7 @@ def test_unknown_config_name_is_refused():
         create_app("staging")
 
 
-def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(make_app, tmp_path):
+def test_sqlite_connections_use_wal_foreign_keys_busy_timeout_and_fewer_checkpoints(make_app, tmp_path):
     app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'engage.db'}")
     from sqlalchemy import text
 
@@ -54,6 +54,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(make_app, tmp_
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert db.session.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 10_000
 
 
 def test_healthz_is_ok_when_the_database_answers(client):
