@@ -69,7 +69,8 @@ def test_draft_comment_revise_compare_open_comment_moderate_approve_adopt_publis
     compare = main_content(client.get(f"{detail}/compare?old=1&new=2"))
     assert "<ins>" in compare and "Section added" in plain(compare)
 
-    closes = to_london(now_utc() + timedelta(days=21)).date()
+    # London's date 21 days on (21 x 24 hours across a clock change is another date near midnight).
+    closes = to_london(now_utc()).date() + timedelta(days=21)
     post_form(f"{detail}/open", {"closes_on": closes.isoformat(), "closes_time": "23:59"})
 
     resident = app.test_client()
