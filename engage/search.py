@@ -44,7 +44,7 @@ from sqlalchemy import (
     text,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import True_
 
@@ -58,9 +58,6 @@ from engage.records.models import (
     RecordKind,
     RecordQuote,
     Sensitivity,
-    record_organisations,
-    record_places,
-    record_topics,
 )
 from engage.records.redaction import redact
 
@@ -156,11 +153,13 @@ def document_for(record):
 
 
 def tags_for(kind, sensitivity, happened_on, place_ids=(), topic_ids=(), organisation_ids=()):
-    """The filter values of a record as FTS5 tokens (SQLite only), so filters join the MATCH.
+    """The filter values of a record as tokens in its index row, so filters need no other table.
 
     FTS5 intersects its posting lists far faster than SQLite can check a million rows' links, so
-    "carers, workshops, topic 3" is one index walk. Tokens are letters+digits only (kworkshop,
-    spublic, y2025, p12, t3, o45) and live in their own column, never confused with words.
+    "carers, workshops, topic 3" is one index walk; PostgreSQL's recent copy has them as lexemes
+    in its GIN index, and its full index checks them on the row it has already read. Tokens are
+    letters+digits only (kworkshop, spublic, y2025, p12, t3, o45) and live in their own column,
+    never confused with words.
     """
     kind, sensitivity = getattr(kind, "value", kind), getattr(sensitivity, "value", sensitivity)
     tokens = [f"k{kind.replace('_', '')}", f"s{sensitivity}", f"y{happened_on.year}"]
@@ -463,14 +462,6 @@ class _SQLiteEngine:
             query = query.join_from(self.table, EngagementRecord.__table__, EngagementRecord.id == self.key)
         return query.where(*where)
 
-    def probe(self, parsed, flt):
-        """How many records match the words and tagged filters, counting no further than EXACT_LIMIT + 1."""
-        inner = select(literal_column("1")).select_from(self.table).where(self.matches).limit(EXACT_LIMIT + 1)
-        return db.session.scalar(select(func.count()).select_from(inner.subquery()), self.params(parsed, flt))
-
-    def prepare(self):
-        """Nothing to set up on SQLite."""
-
     def floor(self, parsed, filtered=None):
         """The oldest record id the index walk may reach, or None for no bound.
 
@@ -581,6 +572,15 @@ class _PostgreSQLEngine:
             words = words.op("&&")(cast(bindparam("tags"), TSQUERY))
         return self.table.c.document.op("@@")(words)
 
+    def tag_filters(self, groups):
+        """The filters' tag ``groups`` as conditions on the tags column, one overlap per group: a
+        record must carry one token of every group. No condition on the recent copy, where the groups
+        are in the full-text match already."""
+        if self.tag_query is not None:
+            return []
+        tokens = func.string_to_array(self.table.c.tags, literal_column("' '"))
+        return [tokens.op("&&")(cast(literal(group), ARRAY(Text))) for group in groups]
+
     def params(self, parsed, flt=None):
         if self.tag_query is not None:
             return {"q": parsed.text, "tags": self.tag_query}
@@ -592,7 +592,7 @@ class _PostgreSQLEngine:
     def candidates(self, where):
         """The candidates' query: id, score and tags (the filter values, for the facets), all from
         the index's own row; the records table is joined only when a condition needs it (a
-        reviewer's visibility, type, sensitivity or dates)."""
+        reviewer's visibility, a date range that is not whole years)."""
         query = select(self.key.label("id"), self.score().label("score"), self.table.c.tags).where(self.matches)
         where = [condition for condition in where if not isinstance(condition, True_)]
         if where:
@@ -661,41 +661,46 @@ def engine():
     return _PostgreSQLEngine() if db.engine.dialect.name == "postgresql" else _SQLiteEngine()
 
 
-def _candidates(eng, parsed, flt, where):
-    """Return ``(ids best first, capped, rows)`` for the records passing ``where`` that contain the words.
+def _candidates(eng, parsed, user, flt):
+    """Return ``(ids best first, capped, rows)`` for the records ``user`` may read that contain the
+    words and pass the filters ``flt``.
 
     The rows are ``(id, title or score, tags)`` (see the engines' candidates), read by position in
     the loops over them: a Row's attribute access costs ten times its index, about 0.5 ms a page.
 
-    Few matches: all of them. Many: the newest CANDIDATES matches passing ``where`` (the index
+    Few matches: all of them. Many: the newest CANDIDATES matches passing the filters (the index
     walks newest first and stops), on PostgreSQL within a window of the newest records. SQLite
     needs no probe: it asks for CANDIDATES + 1 and so learns whether there were more.
     """
-    params = eng.params(parsed, flt)
-    query = eng.candidates(where)
-    eng.prepare()
     if eng.one_pass:
-        # The newest-first walk stops after CANDIDATES + 1 rows: one more than that means capped,
-        # as does a bound on the walk (older records were not searched).
+        # The filters are tag tokens in the MATCH. The newest-first walk stops after
+        # CANDIDATES + 1 rows: one more than that means capped, as does a bound on the walk
+        # (older records were not searched).
+        query = eng.candidates(_where(user, flt))
         floor = eng.floor(parsed)
         if floor is not None:
             query = query.where(eng.key >= floor)
-        rows = db.session.execute(query.order_by(eng.key.desc()).limit(CANDIDATES + 1), params).all()
+        rows = db.session.execute(query.order_by(eng.key.desc()).limit(CANDIDATES + 1), eng.params(parsed, flt)).all()
         capped = len(rows) > CANDIDATES or floor is not None
         rows = rows[:CANDIDATES]
         return eng.order(parsed, rows), capped, rows
+    eng.prepare()
+    groups = _tag_groups(flt)  # the place filter's descendants are a query: read them once
     exact = eng.probe(parsed, flt) <= EXACT_LIMIT
     floor = None
     if not exact:
-        groups = _tag_groups(flt)  # the place filter's descendants are a query: read them once
         eng = eng.recent(groups)
-        params = eng.params(parsed, flt)
-        query = eng.candidates(where)
         floor = eng.floor(parsed, filtered=bool(groups))
-        if floor is not None:
-            query = query.where(eng.key >= floor)
+    # Every filter but an exact date range is in the index rows' tags, so it costs no row lookup
+    # in the records or link tables (for an officer: no join at all). At a million records that
+    # took "common words, public, since 2022" from 47 ms to 23 ms for its slowest query, and
+    # "two words, a place, 2024-2025" (every match) from 19 ms to 8.
+    query = eng.candidates(_where(user, flt)).where(*eng.tag_filters(groups))
+    if floor is not None:
+        query = query.where(eng.key >= floor)
+    if not exact:
         query = query.order_by(eng.key.desc()).limit(CANDIDATES)
-    rows = db.session.execute(query.where(*_links(flt, floor, eng.key)), params).all()
+    rows = db.session.execute(query, eng.params(parsed, flt)).all()
     capped = not exact and (floor is not None or len(rows) >= CANDIDATES)  # fewer: every match was seen
     rows.sort(key=lambda row: (row[1], -row[0]))  # (score, id): see candidates
     return eng.order(parsed, rows), capped, rows
@@ -740,40 +745,18 @@ def _whole_years(flt):
     )
 
 
-def _where(user, flt, eng):
+def _where(user, flt):
+    """The conditions on the records table: what ``user`` may read, and an exact date range.
+
+    Every other filter is a tag token of the index rows (see _tag_groups); checking it again would
+    cost a row lookup (and for links an EXISTS on the link tables) for every candidate.
+    """
     from engage.records.queries import conditions
 
-    if eng.one_pass:
-        # SQLite: these filters are tag tokens inside the MATCH already (see _tag_groups); checking
-        # them again per candidate would cost an EXISTS on the link tables for every row.
-        flt = replace(flt, kind="", sensitivity="")
-        if _whole_years(flt):
-            flt = replace(flt, date_from=None, date_to=None)
-    # The link filters are added by _candidates once the window is known (see _links), or not at all.
-    return conditions(user, replace(flt, q="", place_id=None, topic_id=None, organisation_id=None))
-
-
-def _links(flt, floor, key):
-    """PostgreSQL: the place, topic and organisation filters, each reading only the window's links.
-
-    With a plain EXISTS the planner hashes every link of the topic (a hundred thousand at a
-    million records) to meet a window of a few thousand; bounded by ``floor`` it reads the
-    window's links from the primary key instead.
-    """
-    from engage.stakeholders.queries import place_and_descendants
-
-    wanted = []
-    for table, column, values in (
-        (record_places, "place_id", place_and_descendants(flt.place_id) if flt.place_id else None),
-        (record_topics, "topic_id", [flt.topic_id] if flt.topic_id else None),
-        (record_organisations, "organisation_id", [flt.organisation_id] if flt.organisation_id else None),
-    ):
-        if values:
-            links = select(table.c.record_id).where(table.c[column].in_(values))
-            if floor is not None:
-                links = links.where(table.c.record_id >= floor)
-            wanted.append(key.in_(links))
-    return wanted
+    flt = replace(flt, q="", kind="", sensitivity="", place_id=None, topic_id=None, organisation_id=None)
+    if _whole_years(flt):
+        flt = replace(flt, date_from=None, date_to=None)
+    return conditions(user, flt)
 
 
 def matching_ids(user, flt):
@@ -781,8 +764,7 @@ def matching_ids(user, flt):
     parsed = parse(flt.q)
     if not parsed.terms:
         return []
-    eng = engine()
-    return _candidates(eng, parsed, flt, _where(user, flt, eng))[0]
+    return _candidates(engine(), parsed, user, flt)[0]
 
 
 def _column_facets(kinds, levels, years):
@@ -891,7 +873,7 @@ def search(user, flt, page=1, per_page=25):
         result.notices.append("Enter words to search for: letters or numbers.")
         return result
     eng = engine()
-    ids, capped, rows = _candidates(eng, parsed, flt, _where(user, flt, eng))
+    ids, capped, rows = _candidates(eng, parsed, user, flt)
     result.total, result.total_capped = len(ids), capped
     if not ids:
         return result
