@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from engage import audit
 from engage.extensions import db
+from engage.records.models import EngagementRecord
 from engage.stakeholders.models import (
     ConsentAction,
     ConsentRecord,
@@ -200,6 +201,22 @@ def _union(keep, remove, key):
     setattr(keep, key, sorted(merged.values(), key=lambda o: o.name))
 
 
+def _move_record_links(keep, remove, link, *, actor):
+    """Engagement records that name ``remove`` (in their ``link`` collection) name ``keep`` instead.
+
+    Otherwise the link rows would go with ``remove`` when it is deleted, and the records would lose
+    who took part. Moved through each record, so its audit entry is written and the search index's
+    filter tags follow (engage.search).
+    """
+    records = db.session.scalars(select(EngagementRecord).where(getattr(EngagementRecord, link).contains(remove))).all()
+    for record in records:
+        linked = getattr(record, link)
+        linked.remove(remove)
+        if keep not in linked:
+            linked.append(keep)
+        audit.record(actor, "update", record, [link])
+
+
 def _fill_blanks(keep, remove, fields):
     filled = []
     for key in fields:
@@ -210,7 +227,7 @@ def _fill_blanks(keep, remove, fields):
 
 
 def merge_organisations(keep, remove, *, actor):
-    """Merge ``remove`` into ``keep``: every person, member organisation and link moves across.
+    """Merge ``remove`` into ``keep``: every person, member organisation, link and engagement record moves across.
 
     Blank fields of ``keep`` are filled from ``remove``; then ``remove`` is deleted. The audit
     log records both sides, so the trail of the removed record survives.
@@ -229,6 +246,7 @@ def merge_organisations(keep, remove, *, actor):
         child.parent = keep
     for key in LINK_FIELDS:
         _union(keep, remove, key)
+    _move_record_links(keep, remove, "organisations", actor=actor)
     db.session.flush()
     audit.record(actor, "merge", keep, sorted({*filled, "memberships", *LINK_FIELDS}))
     audit.record(actor, "merged_into", remove, [f"organisation:{keep.id}"])
@@ -238,7 +256,8 @@ def merge_organisations(keep, remove, *, actor):
 
 
 def merge_people(keep, remove, *, actor):
-    """Merge ``remove`` into ``keep``: memberships, consent history, group seats and links move across."""
+    """Merge ``remove`` into ``keep``: memberships, consent history, group seats, links and the
+    engagement records naming ``remove`` move across."""
     if keep.id == remove.id:
         raise StakeholderRuleError("Choose two different people to merge")
     filled = _fill_blanks(keep, remove, PERSON_FIELDS)
@@ -260,6 +279,7 @@ def merge_people(keep, remove, *, actor):
         db.session.delete(seat)
     for key in LINK_FIELDS:
         _union(keep, remove, key)
+    _move_record_links(keep, remove, "people", actor=actor)
     db.session.flush()
     db.session.refresh(keep, ["consents"])
     latest = keep.current_consent

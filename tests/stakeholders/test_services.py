@@ -6,6 +6,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from engage import search
+from engage.records.models import EngagementRecord
+from engage.records.queries import RecordFilter
 from engage.stakeholders import services
 from engage.stakeholders.models import (
     ConsentAction,
@@ -18,6 +21,7 @@ from engage.stakeholders.models import (
     Person,
 )
 from tests.factories import (
+    EngagementRecordFactory,
     GroupMemberFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -299,6 +303,30 @@ def test_merging_organisations_moves_people_members_and_links_then_deletes_the_d
     )
 
 
+def test_merging_organisations_moves_the_engagement_records_that_named_the_duplicate(db, officer):
+    keep, duplicate, other = OrganisationFactory(), OrganisationFactory(), OrganisationFactory()
+    named_duplicate = EngagementRecordFactory(title="Carers forum")
+    named_duplicate.organisations = [duplicate, other]
+    named_both = EngagementRecordFactory(title="Carers walk")
+    named_both.organisations = [keep, duplicate]
+    db.session.commit()
+    keep_id, record_ids = keep.id, sorted([named_duplicate.id, named_both.id])
+
+    services.merge_organisations(keep, duplicate, actor=officer)
+    db.session.commit()
+    db.session.expire_all()
+
+    forum, walk = db.session.get(EngagementRecord, named_duplicate.id), db.session.get(EngagementRecord, named_both.id)
+    assert sorted(o.id for o in forum.organisations) == sorted([keep_id, other.id])
+    assert [o.id for o in walk.organisations] == [keep_id]
+    # The search's organisation filter (tags in the index rows) follows the move.
+    found = search.search(officer, RecordFilter(q="carers", organisation_id=keep_id)).hits
+    assert sorted(hit.record.id for hit in found) == record_ids
+    moved = audit_entries(db, "update", object_type="engagement_records")
+    assert sorted(int(e.object_id) for e in moved) == record_ids
+    assert {tuple(e.changed_fields) for e in moved} == {("organisations",)}
+
+
 def test_merging_organisations_keeps_the_duplicates_audit_trail(db, officer):
     keep = services.create_organisation(actor=officer, name="Keep", kind=OrganisationKind.other)
     duplicate = services.create_organisation(actor=officer, name="Duplicate", kind=OrganisationKind.other)
@@ -337,6 +365,19 @@ def test_organisation_cannot_be_merged_into_itself(db, officer):
 
     with pytest.raises(services.StakeholderRuleError):
         services.merge_organisations(organisation, organisation, actor=officer)
+
+
+def test_merging_people_moves_the_engagement_records_that_named_the_duplicate(db, officer):
+    keep, duplicate = PersonFactory(), PersonFactory()
+    record = EngagementRecordFactory()
+    record.people = [duplicate]
+    db.session.commit()
+
+    services.merge_people(keep, duplicate, actor=officer)
+    db.session.commit()
+    db.session.expire_all()
+
+    assert [p.id for p in db.session.get(EngagementRecord, record.id).people] == [keep.id]
 
 
 def test_merging_people_moves_memberships_consent_history_seats_and_links(db, officer):
