@@ -1,5 +1,7 @@
 """Writes to engagement records, each with its audit entry. The caller commits."""
 
+from sqlalchemy import select
+
 from engage import audit
 from engage.dates import now_utc, to_london
 from engage.extensions import db
@@ -191,3 +193,21 @@ def delete_attachment(attachment, *, actor):
 def attachment_downloaded(attachment, *, actor):
     """Log that someone opened an attachment of a restricted record (who and when; never what)."""
     audit.record(actor, "view", attachment)
+
+
+def relink(link, old, new, *, actor):
+    """Engagement records that name ``old`` in their ``link`` collection name ``new`` instead, or
+    nothing more when ``new`` is None: for a stakeholder merged into another, or a place or
+    organisation deleted.
+
+    Otherwise the link rows would simply go with ``old`` when it is deleted, and a merge would lose
+    who took part. Done through each record, so each gets its audit entry and its search index row
+    is rewritten (its filter tags must not keep ``old``'s id, which SQLite may give a new row).
+    """
+    records = db.session.scalars(select(EngagementRecord).where(getattr(EngagementRecord, link).contains(old))).all()
+    for record in records:
+        linked = getattr(record, link)
+        linked.remove(old)
+        if new is not None and new not in linked:
+            linked.append(new)
+        audit.record(actor, "update", record, [link])

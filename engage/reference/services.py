@@ -2,6 +2,7 @@
 
 from engage import audit
 from engage.extensions import db
+from engage.records.services import relink
 from engage.reference.models import Place, Topic
 
 PLACE_FIELDS = ("name", "kind", "parent_id", "code", "population", "breakdown", "description", "postcode_districts")
@@ -37,6 +38,7 @@ def delete_place(place, *, actor):
     """
     if place.children:
         raise ReferenceRuleError(f"{place.name} has places under it. Move or delete those first.")
+    relink("places", place, None, actor=actor)
     audit.record(actor, "delete", place)
     db.session.delete(place)
     db.session.flush()

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from engage import audit
 from engage.extensions import db
-from engage.records.models import EngagementRecord
+from engage.records.services import relink
 from engage.stakeholders.models import (
     ConsentAction,
     ConsentRecord,
@@ -111,6 +111,7 @@ def delete_organisation(organisation, *, actor):
             "People or organisations are still linked to this organisation. "
             "Merge it into another organisation instead, which keeps every link."
         )
+    relink("organisations", organisation, None, actor=actor)
     audit.record(actor, "delete", organisation)
     db.session.delete(organisation)
     db.session.flush()
@@ -201,22 +202,6 @@ def _union(keep, remove, key):
     setattr(keep, key, sorted(merged.values(), key=lambda o: o.name))
 
 
-def _move_record_links(keep, remove, link, *, actor):
-    """Engagement records that name ``remove`` (in their ``link`` collection) name ``keep`` instead.
-
-    Otherwise the link rows would go with ``remove`` when it is deleted, and the records would lose
-    who took part. Moved through each record, so its audit entry is written and the search index's
-    filter tags follow (engage.search).
-    """
-    records = db.session.scalars(select(EngagementRecord).where(getattr(EngagementRecord, link).contains(remove))).all()
-    for record in records:
-        linked = getattr(record, link)
-        linked.remove(remove)
-        if keep not in linked:
-            linked.append(keep)
-        audit.record(actor, "update", record, [link])
-
-
 def _fill_blanks(keep, remove, fields):
     filled = []
     for key in fields:
@@ -246,7 +231,7 @@ def merge_organisations(keep, remove, *, actor):
         child.parent = keep
     for key in LINK_FIELDS:
         _union(keep, remove, key)
-    _move_record_links(keep, remove, "organisations", actor=actor)
+    relink("organisations", remove, keep, actor=actor)
     db.session.flush()
     audit.record(actor, "merge", keep, sorted({*filled, "memberships", *LINK_FIELDS}))
     audit.record(actor, "merged_into", remove, [f"organisation:{keep.id}"])
@@ -279,7 +264,7 @@ def merge_people(keep, remove, *, actor):
         db.session.delete(seat)
     for key in LINK_FIELDS:
         _union(keep, remove, key)
-    _move_record_links(keep, remove, "people", actor=actor)
+    relink("people", remove, keep, actor=actor)
     db.session.flush()
     db.session.refresh(keep, ["consents"])
     latest = keep.current_consent

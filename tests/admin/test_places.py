@@ -5,9 +5,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from engage import search
 from engage.audit import AuditEntry
+from engage.records.models import EngagementRecord
+from engage.records.queries import RecordFilter
 from engage.reference.models import Place, PlaceKind
-from tests.factories import PlaceFactory
+from tests.factories import EngagementRecordFactory, PlaceFactory
 from tests.pages import main_content, page_title, plain, text_of
 
 
@@ -366,6 +369,30 @@ def test_admin_can_delete_a_place_with_nothing_under_it(db, admin, admin_client,
     assert db.session.get(Place, leaf_id) is None
     entry = audit_entries(db, "delete")[0]
     assert (entry.actor_id, entry.object_type, entry.object_id) == (admin.id, "places", str(leaf_id))
+
+
+def test_deleting_a_place_takes_it_off_its_records_and_out_of_their_search_filters(
+    db, admin, admin_client, post_form, tree
+):
+    leaf_id = tree["neighbourhood"].id
+    record = EngagementRecordFactory(title="Drop-in at the library")
+    record.places = [tree["neighbourhood"]]
+    db.session.commit()
+
+    post_form(f"/admin/places/{leaf_id}/delete", form_url=f"/admin/places/{leaf_id}/edit")
+    # SQLite may give the deleted place's id to the next one: the record's index row must not
+    # still carry it as a filter tag.
+    newcomer = PlaceFactory(parent=tree["system"])
+    db.session.commit()
+
+    assert db.session.get(EngagementRecord, record.id).places == []
+    assert search.search(admin, RecordFilter(q="library", place_id=newcomer.id)).hits == []
+    entry = audit_entries(db, "update")[0]
+    assert (entry.object_type, entry.object_id, entry.changed_fields) == (
+        "engagement_records",
+        str(record.id),
+        ["places"],
+    )
 
 
 def test_admin_cannot_delete_a_place_without_the_csrf_token(db, admin_client, tree):

@@ -160,6 +160,25 @@ def test_officer_can_delete_an_organisation_with_nothing_linked_and_it_is_audite
     assert (entry.object_type, entry.object_id) == ("organisations", str(organisation_id))
 
 
+def test_deleting_an_organisation_takes_it_off_its_records_and_out_of_their_search_filters(db, officer):
+    organisation = OrganisationFactory()
+    record = EngagementRecordFactory(title="Carers forum")
+    record.organisations = [organisation]
+    db.session.commit()
+
+    services.delete_organisation(organisation, actor=officer)
+    db.session.commit()
+    # SQLite may give the deleted organisation's id to the next one: the record's index row must
+    # not still carry it as a filter tag.
+    newcomer = OrganisationFactory()
+    db.session.commit()
+
+    assert db.session.get(EngagementRecord, record.id).organisations == []
+    assert search.search(officer, RecordFilter(q="carers", organisation_id=newcomer.id)).hits == []
+    (entry,) = audit_entries(db, "update", object_type="engagement_records")
+    assert (entry.object_id, entry.changed_fields) == (str(record.id), ["organisations"])
+
+
 def test_consent_withdrawal_stops_contact_and_keeps_the_whole_history(db, officer):
     person = PersonFactory()
     db.session.commit()
