@@ -1,6 +1,7 @@
 """Writes to engagement records, each with its audit entry. The caller commits."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from engage import audit
 from engage.dates import now_utc, to_london
@@ -204,7 +205,11 @@ def relink(link, old, new, *, actor):
     who took part. Done through each record, so each gets its audit entry and its search index row
     is rewritten (its filter tags must not keep ``old``'s id, which SQLite may give a new row).
     """
-    records = db.session.scalars(select(EngagementRecord).where(getattr(EngagementRecord, link).contains(old))).all()
+    collection = getattr(EngagementRecord, link)
+    # The collections in one more query, not one per record.
+    records = db.session.scalars(
+        select(EngagementRecord).where(collection.contains(old)).options(selectinload(collection))
+    ).all()
     for record in records:
         linked = getattr(record, link)
         linked.remove(old)
