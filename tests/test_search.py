@@ -385,6 +385,24 @@ def test_a_walk_through_very_common_words_stops_at_the_newest_records_and_says_s
     assert [hit.record.id for hit in rare.hits] == [records[0].id] and not rare.total_capped
 
 
+@pytest.mark.parametrize("few_expected", [-1, 10**9], ids=["newest first", "oldest first, then newest"])
+def test_a_search_finds_the_same_newest_matches_whichever_way_sqlite_walks(app, db, officer, monkeypatch, few_expected):
+    """SQLite walks a search expected to match few records oldest first (see _candidates); when
+    that finds more than CANDIDATES, the newest ones are read again, newest first."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL reads every match or a window of the newest records")
+    monkeypatch.setattr(search, "CANDIDATES", 4)
+    monkeypatch.setattr(search, "FEW_EXPECTED", few_expected)
+    make = factories.EngagementRecordFactory
+    workshops = [make(title=f"Stroke care {i}", kind=RecordKind.workshop) for i in range(8)]
+    meetings = [make(title=f"Stroke care {i}", kind=RecordKind.meeting) for i in range(3)]
+    db.session.commit()
+    few = search.search(officer, RecordFilter(q="stroke", kind="meeting"))
+    assert [hit.record.id for hit in few.hits] == [r.id for r in reversed(meetings)] and not few.total_capped
+    many = search.search(officer, RecordFilter(q="stroke", kind="workshop"))
+    assert [hit.record.id for hit in many.hits] == [r.id for r in reversed(workshops[-4:])] and many.total_capped
+
+
 def test_the_index_rebuild_command_reindexes_every_record(app, db, runner):
     record = factories.EngagementRecordFactory(title="Rebuilt")
     db.session.commit()
