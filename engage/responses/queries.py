@@ -37,19 +37,21 @@ def survey_for(consultation_id, *, options=True):
 
 #: The journey's reads, built once with bound parameters: SQLAlchemy keeps a built statement's cache
 #: key, so each request skips rebuilding it (and its eager-loading options), which costs more than the query.
+#: Each comes without the draft or response when the session holds no key: an empty ``IN`` cannot use
+#: the key's index on SQLite, which then read every draft (or response) of the consultation instead.
 @functools.cache
-def _public_with_survey_statement():
-    """The consultation by slug with its survey row and, if one of ``keys`` is its draft's, the draft."""
+def _public_with_survey_statement(with_draft):
+    """The consultation by slug with its survey row and (``with_draft``) the draft whose key is one of ``keys``."""
+    statement = (
+        select(Consultation).where(Consultation.slug == bindparam("slug")).options(joinedload(Consultation.survey))
+    )
+    if not with_draft:
+        return statement
     draft = and_(
         ResponseDraft.consultation_id == Consultation.id,
         ResponseDraft.key.in_(bindparam("keys", expanding=True)),
     )
-    return (
-        select(Consultation, ResponseDraft)
-        .outerjoin(ResponseDraft, draft)
-        .where(Consultation.slug == bindparam("slug"))
-        .options(joinedload(Consultation.survey))
-    )
+    return statement.add_columns(ResponseDraft).outerjoin(ResponseDraft, draft)
 
 
 _DRAFT = select(ResponseDraft).where(
@@ -69,35 +71,40 @@ def public_with_survey(slug, draft_keys=()):
     and options come from this worker's cache (engage.surveys.cache), reloaded whenever the survey's
     stamp moves: read-only plain objects with the models' attribute names.
     """
+    keys = list(draft_keys)
     row = (
-        db.session.execute(_public_with_survey_statement(), {"slug": slug, "keys": list(draft_keys)})
+        db.session.execute(_public_with_survey_statement(bool(keys)), {"slug": slug, "keys": keys})
         .unique()
         .one_or_none()
     )
     if row is None or not row[0].is_public:
         return None, None, None
-    consultation, draft = row
+    consultation, draft = row if keys else (row[0], None)
     survey = consultation.survey
     return consultation, (survey_cache.survey_view(survey) if survey is not None else None), draft
 
 
 @functools.cache
-def _public_with_response_statement():
-    """The consultation by slug and, if one of ``keys`` is the key of its response, that response."""
+def _public_with_response_statement(with_response):
+    """The consultation by slug and (``with_response``) the response whose key is one of ``keys``."""
+    statement = select(Consultation).where(Consultation.slug == bindparam("slug"))
+    if not with_response:
+        return statement
     sent = and_(
         Response.consultation_id == Consultation.id,
         Response.submission_key.in_(bindparam("keys", expanding=True)),
     )
-    return select(Consultation, Response).outerjoin(Response, sent).where(Consultation.slug == bindparam("slug"))
+    return statement.add_columns(Response).outerjoin(Response, sent)
 
 
 def public_with_response(slug, draft_keys=()):
     """``(consultation, response)``: the consultation if residents may see it (else None) and the
     response sent from one of ``draft_keys`` (else None), in one query."""
-    row = db.session.execute(_public_with_response_statement(), {"slug": slug, "keys": list(draft_keys)}).first()
+    keys = list(draft_keys)
+    row = db.session.execute(_public_with_response_statement(bool(keys)), {"slug": slug, "keys": keys}).first()
     if row is None or not row[0].is_public:
         return None, None
-    return row[0], row[1]
+    return row[0], (row[1] if keys else None)
 
 
 def has_questions(survey):
