@@ -8,7 +8,7 @@ instead of storing it twice.
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.dates import now_utc
@@ -79,6 +79,14 @@ class Response(db.Model):
     """One person's or organisation's response to a consultation."""
 
     __tablename__ = "responses"
+    #: For the duplicate checks every online submission makes (engage.responses.services), each
+    #: with every column it compares: SQLite without statistics picks the index with the most
+    #: equal columns, and with consultation_id's alone it read every response of the consultation
+    #: (17 ms a submission at 100,000 responses, 31 ms with an email; 0.05 ms with these).
+    __table_args__ = (
+        Index("ix_responses_same_answers", "consultation_id", "answers_hash", "network_hash", "submitted_at"),
+        Index("ix_responses_same_email", "consultation_id", "email"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
@@ -102,9 +110,9 @@ class Response(db.Model):
     flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     flag_reason: Mapped[str] = mapped_column(Text, default="")
     #: A keyed hash of the sender's network (IPv4 /24, IPv6 /48), never the address itself.
-    network_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    network_hash: Mapped[str] = mapped_column(String(64), default="")
     #: A hash of the normalised answers, to spot near-identical responses.
-    answers_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    answers_hash: Mapped[str] = mapped_column(String(64), default="")
     #: The officer who typed in a postal, email or event response.
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: The London date an offline response arrived (postmark or receipt, as the channel's rule says).

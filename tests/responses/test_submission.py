@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -120,6 +121,23 @@ def test_the_same_email_twice_flags_the_second_response(app, db):
     assert len(responses) == 2
     assert not responses[0].flagged
     assert responses[1].flagged and "same email address" in responses[1].flag_reason
+
+
+def test_the_duplicate_checks_read_their_own_indexes_not_every_response(db):
+    """SQLite without statistics read every response of the consultation for each check: 17 ms a
+    submission at 100,000 responses, 31 ms with an email (0.05 ms with these indexes)."""
+    from engage.responses.services import _DUPLICATES
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan (PostgreSQL's planner reads a table this small whole)")
+    sql = str(_DUPLICATES[True].compile(db.engine))
+    parameters = (1, "e@example.org", 1, "digest", "network", "2026-01-01 00:00:00")
+    plan = [row[-1] for row in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters)]
+    assert any("ix_responses_same_email (consultation_id=? AND email=?)" in step for step in plan), plan
+    assert any(
+        "ix_responses_same_answers (consultation_id=? AND answers_hash=? AND network_hash=? AND submitted_at>?)" in step
+        for step in plan
+    ), plan
 
 
 def test_the_same_answers_from_the_same_network_soon_after_are_flagged(app, db):
