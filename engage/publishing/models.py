@@ -8,7 +8,7 @@ the original.
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, Text
+from sqlalchemy import ForeignKey, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.dates import now_utc
@@ -35,10 +35,14 @@ class ResponsePublication(db.Model):
     """Whether a response is published on the consultation's public pages, and who decided."""
 
     __tablename__ = "response_publications"
+    #: The public consultation page looks for its published responses from here: with the
+    #: consultation's responses alone to start from, SQLite (without statistics) read every one of
+    #: them (25 ms at 100,000 responses, none published).
+    __table_args__ = (Index("ix_response_publications_consultation_status", "consultation_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
     status: Mapped[ModerationStatus] = mapped_column(str_enum(ModerationStatus, 10), index=True)
     #: Why it was not published (optional), for officers only.
     note: Mapped[str] = mapped_column(Text, default="")

@@ -106,8 +106,11 @@ def _with_answers(query):
 
 
 def published_conditions(consultation_id):
+    """Published responses of the consultation. Its id is given on both sides of the join, so the
+    database may start from the few publications (ix_response_publications_consultation_status)."""
     return [
         Response.consultation_id == consultation_id,
+        ResponsePublication.consultation_id == consultation_id,
         Response.duplicate.is_(False),
         Response.publish_consent.in_(PUBLISHABLE_CONSENTS),
         ResponsePublication.status == ModerationStatus.published,

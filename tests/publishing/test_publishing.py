@@ -210,3 +210,26 @@ def test_an_answer_removed_by_retention_shows_the_removal_notice_not_old_redacti
     page = plain(_public(client, q))
     assert f"Anything else? {REMOVED_TEXT} Which" in page
     assert "Pat Jones" not in page and "A resident" in page  # the name is gone with retention
+
+
+def test_the_public_page_finds_published_responses_from_the_publications(db):
+    """Not by reading every response of the consultation: 25 ms at 100,000 responses with none
+    published, on SQLite without statistics (under 0.1 ms from the publications' index)."""
+    import pytest
+
+    from engage.publishing.queries import published_conditions
+    from engage.responses.models import Response
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan (PostgreSQL's planner reads a table this small whole)")
+    ids = (
+        select(Response.id)
+        .join(ResponsePublication, ResponsePublication.response_id == Response.id)
+        .where(*published_conditions(1))
+        .limit(10)
+    )
+    sql = str(ids.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    plan = [row[-1] for row in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+    assert plan[0].startswith(
+        "SEARCH response_publications USING INDEX ix_response_publications_consultation_status"
+    ), plan
