@@ -89,6 +89,26 @@ def test_the_counts_come_from_one_grouped_query(consultations, officer, login_as
     assert len(statements) == 1 and "GROUP BY" in statements[0]
 
 
+def test_the_counts_are_read_from_an_index_not_the_responses(consultations, officer, login_as):
+    """The dashboard's query took 106 ms at 100,000 responses reading every row (SQLite); 19 ms
+    from ix_responses_consultation_counts."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan (PostgreSQL's planner reads a table this small whole)")
+    plans = []
+
+    def explain(conn, cursor, statement, parameters, *args):
+        if "FROM consultations" in statement and "responses" in statement:
+            plans.extend(row[-1] for row in cursor.connection.execute("EXPLAIN QUERY PLAN " + statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", explain)
+    try:
+        with time_machine.travel(NOW, tick=False):
+            assert login_as(officer).get("/dashboard").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", explain)
+    assert any("USING COVERING INDEX ix_responses_consultation_counts" in step for step in plans), plans
+
+
 def test_reviewers_see_the_counts_too_and_an_empty_list_says_so(app, reviewer, login_as):
     page = plain(main_content(login_as(reviewer).get("/dashboard")))
     assert "Consultation responses" in page
