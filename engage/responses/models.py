@@ -157,9 +157,12 @@ class _AnswerColumns:
 
 class Answer(_AnswerColumns, db.Model):
     __tablename__ = "answers"
+    #: By question with the response: how many responded to each question (the survey builder's
+    #: counts) is read from the index alone (at 1.1 million answers the builder took 260 ms reading rows).
+    __table_args__ = (Index("ix_answers_question_response", "question_id", "response_id"),)
 
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("survey_questions.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_questions.id"))
     #: An officer marked this text as identifying someone: removed by the retention command.
     identifying: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -175,3 +175,24 @@ def test_answered_equality_questions_are_protected_too(db, officer_client, post_
     assert "has been answered once" in post_action(post_form, survey, f"/questions/{age.id}/delete")
     assert "This page cannot be deleted" in post_action(post_form, survey, f"/pages/{equality.id}/delete")
     assert db.session.scalar(select(SurveyPage).where(SurveyPage.is_equality)) is not None
+
+
+def test_the_builders_answer_counts_are_read_from_an_index_not_the_answers(db, answered):
+    """At 1.1 million answers the builder took 260 ms reading answer rows (SQLite); 8 ms from the index."""
+    from sqlalchemy import event
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan (PostgreSQL's planner reads a table this small whole)")
+    plans = []
+
+    def explain(conn, cursor, statement, parameters, *args):
+        if statement.startswith("SELECT answers.question_id, count(distinct"):
+            plans.extend(row[-1] for row in cursor.connection.execute("EXPLAIN QUERY PLAN " + statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", explain)
+    try:
+        counts = services.answer_counts(answered["survey"])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", explain)
+    assert counts == {answered["choice"].id: 1, answered["rating"].id: 1}
+    assert any("USING COVERING INDEX ix_answers_question_response" in step for step in plans), plans
