@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHES = ["stakeholder_lists.py", "records_search.py", "survey_responses.py", "load_faults.py"]
+BENCHES = ["stakeholder_lists.py", "records_search.py", "survey_responses.py", "survey_scale.py", "load_faults.py"]
 
 
 def main():
