@@ -37,7 +37,7 @@ class ResponsePublication(db.Model):
     __tablename__ = "response_publications"
     #: The public consultation page looks for its published responses from here: with the
     #: consultation's responses alone to start from, SQLite (without statistics) read every one of
-    #: them (25 ms at 100,000 responses, none published).
+    #: them (the page took 35 ms at 100,000 responses, none published; 7 ms from this index).
     __table_args__ = (Index("ix_response_publications_consultation_status", "consultation_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -82,8 +82,8 @@ class Response(db.Model):
     #: Each index starts with the consultation and holds every column its readers compare, so none
     #: reads the rows: SQLite without statistics picks the index with the most equal columns, and
     #: with consultation_id's alone it read every response of the consultation.
-    #: - counts: what the officers' counts group and filter by (the dashboard took 106 ms at 100,000
-    #:   responses, reading the rows);
+    #: - counts: what the officers' counts group and filter by (the dashboard took 123 ms at 100,000
+    #:   responses reading the rows, 29 ms from this index; bench/survey_scale.py);
     #: - same_answers, same_email: the duplicate checks every online submission makes
     #:   (engage.responses.services; 17 ms a submission at 100,000 responses, 31 ms with an email).
     __table_args__ = (
@@ -158,7 +158,8 @@ class _AnswerColumns:
 class Answer(_AnswerColumns, db.Model):
     __tablename__ = "answers"
     #: By question with the response: how many responded to each question (the survey builder's
-    #: counts) is read from the index alone (at 1.1 million answers the builder took 260 ms reading rows).
+    #: counts) is read from the index alone (at 1.1 million answers the builder took 269 ms reading
+    #: rows, 104 ms from the index).
     __table_args__ = (Index("ix_answers_question_response", "question_id", "response_id"),)
 
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
