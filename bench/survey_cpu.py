@@ -47,7 +47,7 @@ def make_app(database_url):
 
 
 class Meter:
-    """Wraps the app's WSGI callable: CPU seconds and SQL statements of the last request."""
+    """Wraps the app's WSGI callable: CPU seconds, wall seconds and SQL statements of the last request."""
 
     def __init__(self, app):
         from sqlalchemy import event
@@ -56,6 +56,7 @@ class Meter:
 
         self.inner = app.wsgi_app
         self.cpu = 0.0
+        self.wall = 0.0
         self.queries = 0
         self.profile = None
         app.wsgi_app = self
@@ -67,7 +68,7 @@ class Meter:
 
     def __call__(self, environ, start_response):
         self.queries = 0
-        start = time.process_time()
+        start, wall = time.process_time(), time.perf_counter()
         if self.profile is not None:
             self.profile.enable()
         try:
@@ -77,11 +78,13 @@ class Meter:
             if self.profile is not None:
                 self.profile.disable()
             self.cpu = time.process_time() - start
+            self.wall = time.perf_counter() - wall
 
 
 def walk(client, steps, meter, results, profile_step=None):
+    """Walk ``steps`` (the journey or its first few), appending (CPU, queries, wall) to ``results[step name]``."""
     token = None
-    for name, (method, path, fields) in zip(NAMES, steps, strict=True):
+    for name, (method, path, fields) in zip(NAMES[: len(steps)], steps, strict=True):
         data = None
         if fields is not None:
             from werkzeug.datastructures import MultiDict
@@ -98,7 +101,7 @@ def walk(client, steps, meter, results, profile_step=None):
             raise RuntimeError(f"{method} {path} answered {response.status_code}")
         if token is None:
             token = TOKEN.search(response.get_data(as_text=True)).group(1)
-        results.setdefault(name, []).append((meter.cpu, meter.queries))
+        results.setdefault(name, []).append((meter.cpu, meter.queries, meter.wall))
 
 
 def main():
@@ -123,10 +126,10 @@ def main():
     low_total = 0.0
     print(f"{'step':14} {'CPU ms median':>14} {'10th pct':>9} {'queries':>8}")
     for name in NAMES:
-        samples = sorted(c for c, _ in results[name])
+        samples = sorted(c for c, *_ in results[name])
         cpu = statistics.median(samples) * 1000
         low = samples[len(samples) // 10] * 1000
-        queries = statistics.median(q for _, q in results[name])
+        queries = statistics.median(q for _, q, _ in results[name])
         total += cpu
         low_total += low
         print(f"{name:14} {cpu:14.2f} {low:9.2f} {queries:8.0f}")

@@ -4,10 +4,10 @@ Builds the one-page, ten-question survey of bench/survey_responses.py (SQLite in
 or --database-url), times every page a resident or an officer opens for that consultation, then
 adds --responses responses (default 100,000, with eleven answers each, answers and network hashes,
 an email on two in three, spread over weeks) and --drafts drafts left unsent (default 30,000), and
-times the same pages again. In process through the Flask test client: the median wall time of
---repeats requests per page, and the ratio to the small consultation's (the baseline, measured in
-the same run). SQLite without statistics (no ANALYZE), as a new database is; PostgreSQL after
-VACUUM ANALYZE, as autovacuum leaves it.
+times the same pages again. In process through the Flask test client: the median wall time inside
+the app's WSGI call (bench/survey_cpu.py's Meter) of --repeats requests per page, and the ratio to
+the small consultation's (the baseline, measured in the same run). SQLite without statistics (no
+ANALYZE), as a new database is; PostgreSQL after VACUUM ANALYZE, as autovacuum leaves it.
 
 A page that reads every response or answer of the consultation shows here as a ratio in the tens;
 one that reads only an index stays near 1. The resident's journey should stay within 1.5x.
@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.survey_cpu import NAMES, TOKEN, make_app  # noqa: E402
+from bench.survey_cpu import Meter, make_app, walk  # noqa: E402
 from bench.survey_responses import SLUG, journey_steps, prepare  # noqa: E402
 
 BATCH = 10_000
@@ -36,50 +36,29 @@ TARGET_JOURNEY_RATIO = 1.5
 
 
 def officer_client(app):
-    """A test client signed in as a new officer (the session Flask-Login and engage.accounts.sessions expect)."""
-    from flask import session
-
-    from engage.accounts import sessions
+    """A test client signed in as a new officer."""
     from engage.accounts.models import Role, User
     from engage.extensions import db
+    from tests.auth import put_signed_in
 
     client = app.test_client()
     with app.app_context():
         user = User(email="scale-officer@example.org", name="Officer", role=Role.officer, password_hash="-")
         db.session.add(user)
         db.session.commit()
-        user_id = user.get_id()
-    with client.session_transaction() as cookie, app.test_request_context():
-        session["_user_id"] = user_id
-        session["_fresh"] = True
-        sessions.begin()
-        cookie.update(session)
+        with client.session_transaction() as session:
+            put_signed_in(session, user)
     return client
 
 
-def walk(client, steps, times):
-    """Walk ``steps`` of the journey, appending each request's wall seconds to ``times[step name]``."""
-    from werkzeug.datastructures import MultiDict
-
-    token = None
-    for name, (method, path, fields) in zip(NAMES, steps, strict=False):
-        data = None if fields is None else MultiDict([("csrf_token", token), *fields])
-        start = time.perf_counter()
-        response = client.open(path, method=method, data=data)
-        times.setdefault(name, []).append(time.perf_counter() - start)
-        if response.status_code not in ((200,) if method == "GET" else (302, 303)):
-            raise RuntimeError(f"{method} {path} answered {response.status_code}")
-        token = token or TOKEN.search(response.get_data(as_text=True)).group(1)
-
-
-def grow(app, steps, responses, drafts):
+def grow(app, meter, steps, responses, drafts):
     """Add ``responses`` copies of the newest response (with its answers) and ``drafts`` drafts."""
     from sqlalchemy import insert, select, text
 
     from engage.extensions import db
     from engage.responses.models import Answer, Response, ResponseDraft
 
-    walk(app.test_client(), steps[:2], {})  # a draft to copy
+    walk(app.test_client(), steps[:2], meter, {})  # a draft to copy
     with app.app_context():
         table = Response.__table__
         newest = dict(db.session.execute(table.select().order_by(table.c.id.desc()).limit(1)).mappings().one())
@@ -128,21 +107,20 @@ def grow(app, steps, responses, drafts):
         )
 
 
-def measure(app, steps, officer, pages, repeats):
-    """Median wall milliseconds of each journey step and each page."""
+def measure(app, meter, steps, officer, pages, repeats):
+    """Median wall milliseconds of each journey step and each page, inside the app's WSGI call."""
     figures = {}
     samples = {}
     for _ in range(repeats):
-        walk(app.test_client(), steps, samples)
+        walk(app.test_client(), steps, meter, samples)
     for name, values in samples.items():
-        figures[f"journey: {name}"] = statistics.median(values) * 1000
+        figures[f"journey: {name}"] = statistics.median(wall for *_, wall in values) * 1000
     for label, (client, path) in pages.items():
         client = officer if client == "officer" else app.test_client()
         times = []
         for _ in range(repeats):
-            start = time.perf_counter()
             response = client.get(path)
-            times.append(time.perf_counter() - start)
+            times.append(meter.wall)
             if response.status_code != 200:
                 raise RuntimeError(f"GET {path} answered {response.status_code}")
         figures[label] = statistics.median(times) * 1000
@@ -161,6 +139,7 @@ def main():
     answers = prepare(url)
     steps = journey_steps(answers)
     app = make_app(url)
+    meter = Meter(app)
     with app.app_context():
         from engage.consultations.models import Consultation
         from engage.extensions import db
@@ -181,13 +160,13 @@ def main():
     }
     officer = officer_client(app)
     for _ in range(10):  # warm up
-        walk(app.test_client(), steps, {})
-    small = measure(app, steps, officer, pages, args.repeats)
+        walk(app.test_client(), steps, meter, {})
+    small = measure(app, meter, steps, officer, pages, args.repeats)
     started = time.perf_counter()
-    counts = grow(app, steps, args.responses, args.drafts)
+    counts = grow(app, meter, steps, args.responses, args.drafts)
     seconds = time.perf_counter() - started
     print(f"grew to {counts[0]:,} responses, {counts[1]:,} answers, {counts[2]:,} drafts in {seconds:.0f} s")
-    large = measure(app, steps, officer, pages, args.repeats)
+    large = measure(app, meter, steps, officer, pages, args.repeats)
     engine = "postgresql" if url.startswith("postgresql") else "sqlite"
     print(f"\nsurvey pages at scale, {engine}, medians of {args.repeats} requests (ms)")
     print(f"{'page':32} {'small':>8} {'large':>8} {'ratio':>6}")
