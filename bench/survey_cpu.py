@@ -8,10 +8,20 @@ work is outside the measured call.
 
     .venv/bin/python bench/survey_cpu.py                    # 200 journeys, median CPU per step
     .venv/bin/python bench/survey_cpu.py --profile check-post   # cProfile of one step, top 40
+    .venv/bin/python bench/survey_cpu.py --ledger           # what each extra part of the storing POST costs
+
+--ledger sizes issue 5's ratio target (storing POST >= 0.8 x the floor's POST). In one process it
+serves the floor (bench/survey_floor.py) and the app once as built and once with each part the
+storing POST has and the floor has not switched off (the per-address rate limit, the duplicate
+checks, the audit entry; then all three), walks them in turn, rotating the order each round so the
+machine's drift falls on all alike, and prints the storing POST's median CPU, what switching the
+part off saves, and the floor's POST CPU divided by it. The switches are patches made in this
+process only: the app has no way to turn these parts off.
 """
 
 import argparse
 import cProfile
+import os
 import re
 import statistics
 import sys
@@ -26,6 +36,13 @@ from bench.survey_responses import SECRET_KEY, _limiter_storage, journey_steps, 
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 NAMES = ["start", "start-post", "check", "check-post", "confirmation"]
+#: The parts of the storing POST that the floor does not have, by the config flag --ledger sets to
+#: switch each off (see _install_switches). Both have CSRF, a session and a validated form.
+PARTS = {
+    "per-address rate limit": "BENCH_NO_RATE_LIMIT",
+    "duplicate checks": "BENCH_NO_DUPLICATE_CHECKS",
+    "audit entry": "BENCH_NO_AUDIT",
+}
 
 
 def make_app(database_url):
@@ -47,9 +64,10 @@ def make_app(database_url):
 
 
 class Meter:
-    """Wraps the app's WSGI callable: CPU seconds, wall seconds and SQL statements of the last request."""
+    """Wraps the app's WSGI callable: CPU seconds, wall seconds and (with ``queries``, for an Engage
+    app) SQL statements of the last request."""
 
-    def __init__(self, app):
+    def __init__(self, app, *, queries=True):
         from sqlalchemy import event
 
         from engage.extensions import db
@@ -60,8 +78,9 @@ class Meter:
         self.queries = 0
         self.profile = None
         app.wsgi_app = self
-        with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", self._count)
+        if queries:
+            with app.app_context():
+                event.listen(db.engine, "before_cursor_execute", self._count)
 
     def _count(self, *args):
         self.queries += 1
@@ -104,17 +123,100 @@ def walk(client, steps, meter, results, profile_step=None):
         results.setdefault(name, []).append((meter.cpu, meter.queries, meter.wall))
 
 
+def _install_switches():
+    """Let each app of this process skip the parts in PARTS its config flags (for --ledger only)."""
+    from flask import current_app
+    from flask_limiter import Limiter
+
+    from engage import audit
+    from engage.responses import services
+
+    def switchable(flag, function, skipped):
+        def wrapper(*args, **kwargs):
+            return skipped if current_app.config.get(flag) else function(*args, **kwargs)
+
+        return wrapper
+
+    # Flask-Limiter's check, both as its before_request hook and from the route's decorator.
+    Limiter._check_request_limit = switchable(PARTS["per-address rate limit"], Limiter._check_request_limit, None)
+    services._duplicate_reasons = switchable(PARTS["duplicate checks"], services._duplicate_reasons, [])
+    audit.insert = switchable(PARTS["audit entry"], audit.insert, None)
+
+
+def _floor_post(database_url):
+    """A function that makes one floor submission (GET, then POST) and returns the POST's CPU seconds."""
+    import importlib
+
+    from werkzeug.datastructures import MultiDict
+
+    import bench.survey_floor
+
+    # The floor makes its app and engine on import, from DATABASE_URL; it was first imported
+    # (for its answers) without one, on an in-memory database whose commits cost nothing.
+    os.environ["DATABASE_URL"] = database_url
+    floor = importlib.reload(bench.survey_floor)
+    with floor.app.app_context():
+        floor.db.create_all()
+    meter = Meter(floor.app, queries=False)
+
+    def post():
+        client = floor.app.test_client()
+        token = TOKEN.search(client.get("/").get_data(as_text=True)).group(1)
+        if client.post("/", data=MultiDict([("csrf_token", token), *floor.FIELDS])).status_code != 303:
+            raise RuntimeError("the floor refused its submission")
+        return meter.cpu
+
+    return post
+
+
+def ledger(url, steps, journeys):
+    """Print what each part in PARTS costs the storing POST, against the floor's POST (see --ledger)."""
+    _install_switches()
+    variants = {"as built": {}, **{f"without {part}": {flag: True} for part, flag in PARTS.items()}}
+    variants["without all three"] = {flag: True for flag in PARTS.values()}
+    apps = {}
+    for name, flags in variants.items():
+        apps[name] = make_app(url)
+        apps[name].config.update(flags)
+    meters = {name: Meter(app) for name, app in apps.items()}
+    floor_post = _floor_post(url)
+    samples = {name: [] for name in (*apps, "floor")}
+    order = [*apps, "floor"]
+    for round_ in range(20 + journeys):  # 20 rounds of warming up
+        for name in order[round_ % len(order) :] + order[: round_ % len(order)]:
+            if name == "floor":
+                cpu = floor_post()
+            else:
+                results = {}
+                walk(apps[name].test_client(), steps, meters[name], results)
+                cpu = results["check-post"][0][0]
+            if round_ >= 20:
+                samples[name].append(cpu)
+    floor = statistics.median(samples["floor"]) * 1000
+    built = statistics.median(samples["as built"]) * 1000
+    print(f"storing POST, CPU ms in process, medians of {journeys} interleaved")
+    print(f"{'':44} {'ms':>6} {'saves':>6} {'floor ÷':>8}")
+    print(f"{'floor POST':44} {floor:6.2f}")
+    for name in apps:
+        cpu = statistics.median(samples[name]) * 1000
+        print(f"{'storing POST ' + name:44} {cpu:6.2f} {built - cpu:6.2f} {floor / cpu:8.2f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url")
     parser.add_argument("--journeys", type=int, default=200)
     parser.add_argument("--profile", choices=NAMES, help="print a cProfile (CPU time) of this step")
     parser.add_argument("--callers", help="with --profile: also print the callers of functions matching this")
+    parser.add_argument("--ledger", action="store_true", help="what each extra part of the storing POST costs")
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory()
     url = args.database_url or f"sqlite:///{tmp.name}/cpu.sqlite"
     answers = prepare(url)
     steps = journey_steps(answers)
+    if args.ledger:
+        ledger(url, steps, args.journeys)
+        return
     app = make_app(url)
     meter = Meter(app)
     results = {}

@@ -116,3 +116,7 @@ ANSWERS = {
     "date": "2024-03-01",
     "postcode": "ME14 1XX",
 }
+#: The same as the (name, value) pairs a browser posts.
+FIELDS = [
+    (name, value) for name, values in ANSWERS.items() for value in (values if isinstance(values, list) else [values])
+]

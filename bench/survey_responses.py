@@ -38,7 +38,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import PYTHON, ROOT, Client, Server  # noqa: E402
-from bench.survey_floor import ANSWERS as FLOOR_ANSWERS  # noqa: E402
+from bench.survey_floor import FIELDS as FLOOR_FIELDS  # noqa: E402
 
 SLUG = "urgent-treatment-centres-bench"
 SECRET_KEY = "bench-" + "k" * 40
@@ -286,9 +286,7 @@ def main():
         )
     )
     floor_steps = Path(tmp.name) / "floor-steps.txt"
-    floor_body = _body(
-        [(k, v) for k, values in FLOOR_ANSWERS.items() for v in (values if isinstance(values, list) else [values])]
-    )
+    floor_body = _body(FLOOR_FIELDS)
     floor_steps.write_text(f"GET /\nPOST / {floor_body}\n")
     results = {key: [] for key in ("floor post", "floor journey", "submit", "journey")}
     lost = duplicates = 0
