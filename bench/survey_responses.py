@@ -26,6 +26,7 @@ per second; p95 of every request in the journey < 50 ms; 0 lost.
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -224,15 +225,31 @@ def stored(database_url, references=None):
     return total, found
 
 
+def _busy_seconds():
+    """CPU seconds the whole machine has spent busy since boot (/proc/stat; steal and idle left out)."""
+    user, nice, system, _idle, _iowait, irq, softirq = (int(n) for n in Path("/proc/stat").read_text().split()[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_wrk(port, clients, seconds, *args):
-    """Run wrk with survey_load.lua; return the figures the script wrote."""
+    """Run wrk with survey_load.lua; return the figures the script wrote, and ``cpu``: the machine's
+    CPU milliseconds per completed request, wrk's own left out (the server, Redis, PostgreSQL). With
+    the machine saturated, the app's rate falls short of the floor's by this figure's ratio; a
+    shorter rate than that would mean requests waited (on a lock, a round trip) rather than worked."""
     with tempfile.NamedTemporaryFile("r", suffix=".out") as out:
         command = ["wrk", f"-t{clients}", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", LUA]
+        busy, wrk_cpu = _busy_seconds(), _children_cpu()
         subprocess.run(
             [*command, f"http://127.0.0.1:{port}", "--", out.name, *[str(a) for a in args]],
             check=True,
             capture_output=True,
         )
+        server_cpu = (_busy_seconds() - busy) - (_children_cpu() - wrk_cpu)
         figures = {"ok": 0, "failed": 0, "refs": []}
         for line in out.read().splitlines():
             key, value = line.split(" ", 1)
@@ -243,6 +260,7 @@ def run_wrk(port, clients, seconds, *args):
             else:
                 figures[key] = float(value)
     figures["rate"] = figures["ok"] / figures["seconds"]
+    figures["cpu"] = server_cpu * 1000 / max(figures["ok"], 1)
     return figures
 
 
@@ -357,6 +375,12 @@ def main():
     line("submission POST (stores a response)", "submit", f"({ratio:.2f} of floor)")
     line("floor journeys (GET + POST)", "floor journey", spread(fp))
     line(f"complete journeys ({len(steps)} requests)", "journey", spread(p))
+    cpu = {key: median(key, "cpu") for key in results}
+    print(
+        f"machine CPU per request, wrk's left out: floor POST {cpu['floor post']:.2f} ms,"
+        f" submission POST {cpu['submit']:.2f} ms (floor ÷ {cpu['floor post'] / cpu['submit']:.2f});"
+        f" per journey: floor {cpu['floor journey']:.2f} ms, app {cpu['journey']:.2f} ms"
+    )
     print(
         f"failed requests {failed:.0f}; references received but not stored (lost) {lost}; received twice {duplicates}"
     )
