@@ -169,6 +169,24 @@ def _floor_post(database_url):
     return post
 
 
+def _check_switches(app, switched_off):
+    """Fail unless the duplicate and audit switches took: each was off in two apps (alone and with the
+    rest) for ``switched_off`` responses per app; every other response after the very first was a
+    duplicate of the one before."""
+    from sqlalchemy import func, select
+
+    from engage.audit import AuditEntry
+    from engage.extensions import db
+    from engage.responses.models import Response
+
+    with app.app_context():
+        total = db.session.scalar(select(func.count()).select_from(Response))
+        unflagged = db.session.scalar(select(func.count()).select_from(Response).where(~Response.flagged))
+        audited = db.session.scalar(select(func.count()).where(AuditEntry.object_type == "responses"))
+    if unflagged not in (2 * switched_off, 2 * switched_off + 1) or audited != total - 2 * switched_off:
+        raise RuntimeError(f"a switch did not take: {total} responses, {unflagged} unflagged, {audited} audited")
+
+
 def ledger(url, steps, journeys):
     """Print what each part in PARTS costs the storing POST, against the floor's POST (see --ledger)."""
     _install_switches()
@@ -192,6 +210,7 @@ def ledger(url, steps, journeys):
                 cpu = results["check-post"][0][0]
             if round_ >= 20:
                 samples[name].append(cpu)
+    _check_switches(apps["as built"], switched_off=len(samples["as built"]) + 20)
     floor = statistics.median(samples["floor"]) * 1000
     built = statistics.median(samples["as built"]) * 1000
     print(f"storing POST, CPU ms in process, medians of {journeys} interleaved")
