@@ -36,6 +36,8 @@ from bench.survey_responses import SECRET_KEY, _limiter_storage, journey_steps, 
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 NAMES = ["start", "start-post", "check", "check-post", "confirmation"]
+#: Journeys walked (by each app) before any is measured.
+WARM_UP = 20
 #: The parts of the storing POST that the floor does not have, by the config flag --ledger sets to
 #: switch each off (see _install_switches). Both have CSRF, a session and a validated form.
 PARTS = {
@@ -200,7 +202,8 @@ def ledger(url, steps, journeys):
     floor_post = _floor_post(url)
     samples = {name: [] for name in (*apps, "floor")}
     order = [*apps, "floor"]
-    for round_ in range(20 + journeys):  # 20 rounds of warming up
+    rounds = WARM_UP + journeys
+    for round_ in range(rounds):
         for name in order[round_ % len(order) :] + order[: round_ % len(order)]:
             if name == "floor":
                 cpu = floor_post()
@@ -208,9 +211,9 @@ def ledger(url, steps, journeys):
                 results = {}
                 walk(apps[name].test_client(), steps, meters[name], results)
                 cpu = results["check-post"][0][0]
-            if round_ >= 20:
+            if round_ >= WARM_UP:
                 samples[name].append(cpu)
-    _check_switches(apps["as built"], switched_off=len(samples["as built"]) + 20)
+    _check_switches(apps["as built"], switched_off=rounds)
     floor = statistics.median(samples["floor"]) * 1000
     built = statistics.median(samples["as built"]) * 1000
     print(f"storing POST, CPU ms in process, medians of {journeys} interleaved")
@@ -239,7 +242,7 @@ def main():
     app = make_app(url)
     meter = Meter(app)
     results = {}
-    for _ in range(20):  # warm up
+    for _ in range(WARM_UP):
         walk(app.test_client(), steps, meter, {})
     for _ in range(args.journeys):
         walk(app.test_client(), steps, meter, results, args.profile)
